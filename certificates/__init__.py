@@ -1,0 +1,1 @@
+"""Certificate documents: canonical content, signing and verification, QR, PDF. Plain Python."""
