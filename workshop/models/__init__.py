@@ -1,0 +1,22 @@
+"""The data model (SQLAlchemy 2.x typed). Every schema change is an Alembic revision."""
+
+from workshop.models.audit import Artifact, Event, IdempotencyKey, Outbox, OutboxStatus
+from workshop.models.base import Base, utcnow
+from workshop.models.catalog import (
+    Certificate,
+    CertificateStatus,
+    Design,
+    DesignSource,
+    Piece,
+    PieceShape,
+    Store,
+)
+from workshop.models.people import ApiClient, Role, User
+from workshop.models.work import Assignment, CarvingMode, Delivery, Job, Machine, Order, Tool
+
+__all__ = [
+    "ApiClient", "Artifact", "Assignment", "Base", "CarvingMode", "Certificate",
+    "CertificateStatus", "Delivery", "Design", "DesignSource", "Event", "IdempotencyKey", "Job",
+    "Machine", "Order", "Outbox", "OutboxStatus", "Piece", "PieceShape", "Role", "Store", "Tool",
+    "User", "utcnow",
+]
