@@ -30,7 +30,9 @@ class Material:
 
     def preset_for(self, tool: Tool) -> Preset:
         """The row of the tool's kind with the largest diameter not above the tool's."""
-        rows = [p for p in self.presets if p.kind is tool.kind and p.diameter <= tool.diameter + 1e-9]
+        rows = [
+            p for p in self.presets if p.kind is tool.kind and p.diameter <= tool.diameter + 1e-9
+        ]
         if not rows:
             sizes = sorted(p.diameter for p in self.presets if p.kind is tool.kind)
             raise NoPresetError(
@@ -55,7 +57,9 @@ def _preset(material: str, row: dict[str, Any]) -> Preset:
         raise LibraryError(f"{where}: feeds, rpm and step_down must be positive")
     if not 0 < params.stepover <= 1 or not 0 < params.ramp_angle_deg <= 90:
         raise LibraryError(f"{where}: stepover in (0, 1], ramp_angle_deg in (0, 90]")
-    return Preset(ToolKind(require(row, "kind", str, where)), require(row, "diameter", float, where), params)
+    return Preset(
+        ToolKind(require(row, "kind", str, where)), require(row, "diameter", float, where), params
+    )
 
 
 @cache
@@ -64,7 +68,9 @@ def _materials() -> dict[str, Material]:
     for name, table in load_toml("materials.toml").items():
         where = f"materials.toml [{name}]"
         presets = tuple(_preset(name, row) for row in require(table, "presets", list, where))
-        out[name] = Material(name, str(table.get("label", name)), str(table.get("mohs", "")), presets)
+        out[name] = Material(
+            name, str(table.get("label", name)), str(table.get("mohs", "")), presets
+        )
     return out
 
 
