@@ -33,6 +33,9 @@ class Event(Base):
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"
+    # handed to rq; the lease says until when: a row still dispatched after it (worker killed,
+    # Redis lost the job) is dispatched again by the next drain
+    DISPATCHED = "dispatched"
     DONE = "done"
     FAILED = "failed"  # gave up after the last retry; visible to supervisors
 
@@ -48,6 +51,8 @@ class Outbox(Base):
     payload: Mapped[dict] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(20), default=OutboxStatus.PENDING, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=5)
+    lease_until: Mapped[dt.datetime | None]
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
