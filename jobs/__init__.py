@@ -1,0 +1,1 @@
+"""The workflow: state table, transitions, intake, outbox, rq tasks and queues."""
