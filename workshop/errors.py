@@ -9,6 +9,9 @@ from __future__ import annotations
 from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from cam.errors import CamError
+from jobs import errors as jobs_errors
+
 
 class WorkshopError(Exception):
     """Base of the application's named errors; ``status`` is the HTTP code to answer with."""
@@ -42,6 +45,27 @@ class Invalid(WorkshopError):
     status, code = 422, "invalid"
 
 
+# the workflow and the CAM raise their own named errors (they never import the application);
+# they are mapped to HTTP here. Flask picks the most specific class, so PickupCodeRejected wins
+# over its base GuardFailed.
+NAMED_ERRORS: list[tuple[type[Exception], int, str]] = [
+    (jobs_errors.JobNotFound, 404, "not_found"),
+    (jobs_errors.IllegalTransition, 409, "illegal_transition"),
+    (jobs_errors.StaleVersion, 409, "stale_version"),
+    (jobs_errors.GuardFailed, 409, "guard_failed"),
+    (jobs_errors.PickupCodeRejected, 409, "pickup_code_rejected"),
+    (jobs_errors.OrderConflict, 409, "order_conflict"),
+    (jobs_errors.NotAllowed, 403, "forbidden"),
+    (jobs_errors.InvalidPayload, 422, "invalid"),
+    (CamError, 422, "cam_refused"),
+]
+
+
+def _details_of(exc: Exception) -> dict | None:
+    details = getattr(exc, "details", None)
+    return dict(details) if isinstance(details, dict) and details else None
+
+
 def _wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
@@ -65,6 +89,9 @@ def init_app(app: Flask) -> None:
     def _workshop_error(exc: WorkshopError):  # type: ignore[no-untyped-def]
         return _answer(exc.status, exc.code, exc.message, exc.details or None)
 
+    for cls, status, code in NAMED_ERRORS:
+        app.register_error_handler(cls, _named_handler(status, code))
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         return _answer(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"),
@@ -74,3 +101,10 @@ def init_app(app: Flask) -> None:
     def _unexpected(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error")
         return _answer(500, "internal_error", "internal error; nothing was changed")
+
+
+def _named_handler(status: int, code: str):  # type: ignore[no-untyped-def]
+    def handle(exc: Exception):  # type: ignore[no-untyped-def]
+        return _answer(status, code, str(exc) or code.replace("_", " "), _details_of(exc))
+
+    return handle

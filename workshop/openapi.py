@@ -1,0 +1,335 @@
+"""The OpenAPI 3.1 document of the JSON API, and request validation against the same schemas.
+
+One source of truth: the schemas below are what ``/api/openapi.json`` publishes *and* what every
+request body is checked against (:func:`validate`), so the document cannot drift from the
+handlers. The route table in :data:`OPERATIONS` is checked by a test against the routes the app
+really registers.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from workshop.errors import Invalid
+from workshop.models import CarvingMode, Delivery, PieceShape
+
+__all__ = ["OPERATIONS", "SCHEMAS", "build_document", "validate"]
+
+API_PREFIX = "/api/v1"
+SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+DECIMAL = {"type": ["string", "number"], "pattern": r"^\d+(\.\d+)?$",
+           "description": "a non-negative decimal; strings keep it exact (\"12.345\")"}
+TEXT = {"type": "string", "maxLength": 2000}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(props: dict[str, Any], required: tuple[str, ...] = (), *, closed: bool = True,
+         **extra: Any) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": props, **extra}
+    if required:
+        schema["required"] = list(required)
+    if closed:
+        # unknown fields are refused: a typo in a field name must not pass silently
+        schema["additionalProperties"] = False
+    return schema
+
+
+def _str(max_length: int = 200, min_length: int = 1, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "minLength": min_length, "maxLength": max_length, **extra}
+
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": _obj({
+        "error": {"type": "string", "description": "a stable code: not_found, stale_version, ..."},
+        "message": {"type": "string", "description": "the reason, for people"},
+        "details": {"type": "object"},
+    }, ("error", "message"), closed=False),
+    "PieceIn": _obj({
+        "certificate_no": _str(64),
+        "shape": {"type": "string", "enum": [s.value for s in PieceShape]},
+        "material": _str(60, description="name per GB/T 16552, e.g. 和田玉 / 软玉"),
+        "mass_g": {**DECIMAL, "description": "mass on the certificate in grams"},
+        "dimensions": {"type": "object", "additionalProperties": DECIMAL,
+                       "description": "millimetres: outer_diameter_mm, thickness_mm, ..."},
+        "carvable_faces": {"type": "array", "items": _str(40), "maxItems": 8},
+        "set_code": _str(64, description="pieces cut from one stone share it"),
+        "colour": _str(60, 0),
+        "lab": _str(200, 0, description="the laboratory that issued the certificate"),
+        "store_code": _str(32, description="the store that sold the piece"),
+    }, ("certificate_no", "shape", "material", "mass_g")),
+    "CertificateRef": _obj({
+        "number": {"type": "string"},
+        "version": {"type": "integer"},
+        "status": {"type": "string", "enum": ["valid", "superseded", "revoked"]},
+        "supersedes": {"type": ["string", "null"]},
+        "content": {"type": "object"},
+        "issued_at": {"type": "string", "format": "date-time"},
+    }, ("number", "version", "status"), closed=False),
+    "Piece": _obj({
+        "id": {"type": "integer"},
+        "certificate_no": {"type": "string"},
+        "shape": {"type": "string"},
+        "material": {"type": "string"},
+        "mass_g": {"type": "string"},
+        "dimensions": {"type": "object"},
+        "carvable_faces": {"type": "array", "items": {"type": "string"}},
+        "set_code": {"type": ["string", "null"]},
+        "store_code": {"type": ["string", "null"]},
+        "certificates": {"type": "array", "items": _ref("CertificateRef")},
+    }, ("id", "certificate_no", "shape", "material", "mass_g"), closed=False),
+    "Customer": _obj({
+        "name": _str(200, 0), "email": _str(200, 0, format="email"), "phone": _str(40, 0),
+    }),
+    "OrderLineIn": _obj({
+        "certificate_no": _str(64, description="a piece registered with POST /pieces"),
+        "design_code": _str(64, description="the platform's design id"),
+        "carving_mode": {"type": "string", "enum": [m.value for m in CarvingMode]},
+        "face": _str(40),
+        "depth_mm": DECIMAL,
+        "placement": _obj({"scale": DECIMAL, "rotation_deg": {"type": ["string", "number"]},
+                           "offset_x": {"type": ["string", "number"]},
+                           "offset_y": {"type": ["string", "number"]}}),
+        "priority": {"type": "integer", "minimum": -10, "maximum": 10},
+    }, ("certificate_no", "carving_mode")),
+    "OrderIn": _obj({
+        "order_ref": _str(100, description="the platform's unique order reference"),
+        "customer": _ref("Customer"),
+        "store_code": _str(32, description="the original store (pickup happens there)"),
+        "delivery": {"type": "string", "enum": [d.value for d in Delivery]},
+        "delivery_address": {"type": "object"},
+        "amount_paid_cents": {"type": "integer", "minimum": 0},
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+        "paid_at": {"type": "string", "format": "date-time"},
+        "due_date": {"type": "string", "format": "date"},
+        "lines": {"type": "array", "items": _ref("OrderLineIn"), "minItems": 1, "maxItems": 12},
+    }, ("order_ref", "delivery", "amount_paid_cents", "lines")),
+    "JobSummary": _obj({
+        "id": {"type": "integer"},
+        "order_ref": {"type": "string"},
+        "line_no": {"type": "integer"},
+        "state": {"type": "string"},
+        "route": {"type": "string"},
+        "carving_mode": {"type": "string"},
+        "version": {"type": "integer"},
+        "certificate_no": {"type": "string"},
+        "design_code": {"type": ["string", "null"]},
+        "due_date": {"type": ["string", "null"], "format": "date"},
+        "priority": {"type": "integer"},
+        "rework_count": {"type": "integer"},
+        "review_reason": {"type": ["string", "null"]},
+        "held_from": {"type": ["string", "null"]},
+        "store_code": {"type": ["string", "null"]},
+        "updated_at": {"type": "string", "format": "date-time"},
+    }, ("id", "state", "route", "version"), closed=False),
+    "Event": _obj({
+        "seq": {"type": "integer"},
+        "event": {"type": "string"},
+        "from_state": {"type": ["string", "null"]},
+        "to_state": {"type": "string"},
+        "actor": {"type": "string"},
+        "note": {"type": "string"},
+        "data": {"type": "object"},
+        "attachments": {"type": "array", "items": SHA256},
+        "at": {"type": "string", "format": "date-time"},
+    }, ("seq", "event", "to_state", "actor", "at"), closed=False),
+    "Artifact": _obj({
+        "sha256": SHA256,
+        "kind": {"type": "string"},
+        "media_type": {"type": "string"},
+        "filename": {"type": "string"},
+        "size": {"type": "integer"},
+        "job_id": {"type": ["integer", "null"]},
+        "url": {"type": "string"},
+    }, ("sha256", "kind", "media_type", "size"), closed=False),
+    "Job": {"allOf": [_ref("JobSummary"), _obj({
+        "allowed_events": {"type": "array", "items": {"type": "string"},
+                           "description": "the events the caller may fire now"},
+        "events": {"type": "array", "items": _ref("Event")},
+        "artifacts": {"type": "array", "items": _ref("Artifact")},
+        "piece": _ref("Piece"),
+        "tracking_token": {"type": "string"},
+    }, ("allowed_events", "events"), closed=False)]},
+    "Order": _obj({
+        "id": {"type": "integer"},
+        "order_ref": {"type": "string"},
+        "delivery": {"type": "string"},
+        "store_code": {"type": ["string", "null"]},
+        "amount_paid_cents": {"type": "integer"},
+        "currency": {"type": "string"},
+        "jobs": {"type": "array", "items": _ref("JobSummary")},
+    }, ("id", "order_ref", "jobs"), closed=False),
+    "JobList": _obj({
+        "items": {"type": "array", "items": _ref("JobSummary")},
+        "total": {"type": "integer"},
+        "limit": {"type": "integer"},
+        "offset": {"type": "integer"},
+    }, ("items", "total", "limit", "offset"), closed=False),
+    "EventIn": _obj({
+        "event": _str(40, description="one of the job's allowed_events"),
+        "version": {"type": "integer", "minimum": 1,
+                    "description": "the job version the caller last saw (optimistic lock)"},
+        "note": TEXT,
+        "data": {"type": "object", "description": "what the event needs (mass_g, carrier, ...)"},
+        "attachments": {"type": "array", "items": SHA256, "maxItems": 20,
+                        "description": "sha256 of artifacts uploaded with POST /artifacts"},
+    }, ("event", "version")),
+    "ArtifactUpload": _obj({
+        "file": {"type": "string", "contentMediaType": "application/octet-stream",
+                 "description": "the photo or document"},
+        "kind": {"type": "string", "enum": ["photo", "document"]},
+        "job_id": {"type": "integer"},
+    }, ("file",)),
+}
+
+
+def _json(name: str) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, **_json("Error")}
+
+
+COMMON_ERRORS = {
+    "401": _error("missing or unrecognised credentials"),
+    "403": _error("the caller's role may not do this"),
+}
+STAFF = [{"staffToken": []}]
+ANY_CALLER = [{"staffToken": []}, {"apiKey": []}, {"apiKeyHeader": []}]
+JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+# (method, path, operation): path in OpenAPI form; the test maps Flask's <int:x> onto {x}
+OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
+    ("post", "/pieces", {
+        "operationId": "registerPiece", "tags": ["pieces"], "security": ANY_CALLER,
+        "summary": "Register a piece at sale with its certificate number and data",
+        "requestBody": {"required": True, **_json("PieceIn")},
+        "responses": {"201": {"description": "registered", **_json("Piece")},
+                      "409": _error("a piece with this certificate number exists"),
+                      "422": _error("invalid body")},
+    }),
+    ("post", "/orders", {
+        "operationId": "createOrder", "tags": ["orders"], "security": ANY_CALLER,
+        "summary": "Intake of a paid order; one job per line",
+        "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                        "schema": {"type": "string", "maxLength": 200},
+                        "description": "the same key with the same body returns the stored answer"}],
+        "requestBody": {"required": True, **_json("OrderIn")},
+        "responses": {"201": {"description": "accepted: the order and its jobs", **_json("Order")},
+                      "200": {"description": "the same order was already accepted",
+                              **_json("Order")},
+                      "409": _error("same order reference or Idempotency-Key, different body"),
+                      "422": _error("invalid body or unregistered piece")},
+    }),
+    ("get", "/jobs", {
+        "operationId": "listJobs", "tags": ["jobs"], "security": STAFF,
+        "summary": "Jobs, filtered and paginated (most urgent first)",
+        "parameters": [
+            _query("state", {"type": "string"}, "only jobs in this state"),
+            _query("route", {"type": "string", "enum": [m.value for m in CarvingMode]},
+                   "machine or hand"),
+            _query("due_before", {"type": "string", "format": "date"}, "due on or before"),
+            _query("due_after", {"type": "string", "format": "date"}, "due on or after"),
+            _query("store", {"type": "string"}, "the order's store code"),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "page size"),
+            _query("offset", {"type": "integer", "minimum": 0}, "rows to skip"),
+        ],
+        "responses": {"200": {"description": "a page of jobs", **_json("JobList")},
+                      "422": _error("invalid filter")},
+    }),
+    ("get", "/jobs/{job_id}", {
+        "operationId": "getJob", "tags": ["jobs"], "security": STAFF, "parameters": [JOB_ID],
+        "summary": "A job with its event timeline and the events the caller may fire now",
+        "responses": {"200": {"description": "the job", **_json("Job")},
+                      "404": _error("no such job")},
+    }),
+    ("post", "/jobs/{job_id}/events", {
+        "operationId": "fireJobEvent", "tags": ["jobs"], "security": STAFF,
+        "parameters": [JOB_ID],
+        "summary": "Fire a workflow event on a job (one transaction, optimistic lock on version)",
+        "requestBody": {"required": True, **_json("EventIn")},
+        "responses": {"200": {"description": "the job after the transition", **_json("Job")},
+                      "404": _error("no such job"),
+                      "409": _error("illegal transition, guard failed or stale version"),
+                      "422": _error("invalid body or event data")},
+    }),
+    ("post", "/artifacts", {
+        "operationId": "uploadArtifact", "tags": ["artifacts"], "security": STAFF,
+        "summary": "Upload a photo or document; answers its sha256 for use as an attachment",
+        "requestBody": {"required": True, "content": {
+            "multipart/form-data": {"schema": _ref("ArtifactUpload")}}},
+        "responses": {"201": {"description": "stored", **_json("Artifact")},
+                      "200": {"description": "already stored", **_json("Artifact")},
+                      "413": _error("file too large"),
+                      "422": _error("no file, or not an accepted type")},
+    }),
+    ("get", "/artifacts/{sha256}", {
+        "operationId": "getArtifact", "tags": ["artifacts"], "security": STAFF,
+        "parameters": [{"name": "sha256", "in": "path", "required": True, "schema": SHA256}],
+        "summary": "Download a stored artifact",
+        "responses": {"200": {"description": "the file",
+                              "content": {"application/octet-stream": {}}},
+                      "404": _error("no such artifact")},
+    }),
+]
+
+
+def build_document(server_url: str = "/") -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, operation in OPERATIONS:
+        op = {**operation, "responses": {**operation["responses"], **COMMON_ERRORS}}
+        paths.setdefault(API_PREFIX + path, {})[method] = op
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Jade workshop API",
+            "version": "1.0.0",
+            "description": "Intake of paid orders from the platform, registration of pieces, "
+                           "and the carving-job workflow for staff.",
+        },
+        "servers": [{"url": server_url}],
+        "tags": [{"name": t} for t in ("pieces", "orders", "jobs", "artifacts")],
+        "paths": paths,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "staffToken": {"type": "http", "scheme": "bearer", "bearerFormat": "wst_...",
+                               "description": "a staff member's API token"},
+                "apiKey": {"type": "http", "scheme": "bearer", "bearerFormat": "wak_...",
+                           "description": "the platform's API key"},
+                "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key",
+                                 "description": "the platform's API key, as a header"},
+            },
+        },
+    }
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    root = {"$ref": f"#/components/schemas/{name}", "components": {"schemas": SCHEMAS}}
+    return Draft202012Validator(root, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate(body: object, schema_name: str) -> dict[str, Any]:
+    """Check a request body against a published schema; 422 listing every problem found."""
+    errors = sorted(_validator(schema_name).iter_errors(body), key=lambda e: list(e.path))
+    if errors:
+        problems = [{"field": "/".join(str(p) for p in e.path) or "(body)", "problem": e.message}
+                    for e in errors[:20]]
+        first = problems[0]
+        raise Invalid(f"invalid {schema_name}: {first['field']}: {first['problem']}",
+                      problems=problems)
+    assert isinstance(body, dict)
+    return body

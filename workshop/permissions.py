@@ -1,0 +1,101 @@
+"""Who may do what: the one place with role checks for endpoints and stations.
+
+Two kinds of caller reach the application: staff (a user with a role, by password session or
+API token) and the platform (an API client, by API key). Which *transitions* a role may fire is
+part of the workflow table in ``jobs/``; this module decides who may open an endpoint or a
+station at all, and which rows a caller may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workshop.errors import Forbidden
+from workshop.models import Role
+
+__all__ = [
+    "ACTIONS", "PLATFORM", "STATIONS", "Principal", "may", "may_open_station", "require",
+    "require_station", "store_scope",
+]
+
+# the platform's API clients act under this pseudo-role
+PLATFORM = "platform"
+
+STAFF = frozenset(Role)
+MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+
+# endpoint action -> roles allowed. A store clerk registers pieces and takes desk orders at the
+# counter; the platform registers pieces at sale and sends paid orders.
+ACTIONS: dict[str, frozenset[str]] = {
+    "pieces.register": MANAGERS | {Role.STORE_CLERK, PLATFORM},
+    "orders.create": MANAGERS | {Role.STORE_CLERK, PLATFORM},
+    "jobs.list": STAFF,
+    "jobs.read": STAFF,
+    # every staff role may ask; the workflow table then decides per event
+    "jobs.fire": STAFF,
+    "artifacts.upload": STAFF,
+    "artifacts.read": STAFF,
+}
+
+# station (blueprint) -> roles that may open it; the public pages need no login
+STATIONS: dict[str, frozenset[str]] = {
+    "supervisor": MANAGERS,
+    "cnc": MANAGERS | {Role.CNC_OPERATOR},
+    "artisan": MANAGERS | {Role.ARTISAN},
+    "store": MANAGERS | {Role.STORE_CLERK},
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller of a request."""
+
+    kind: str  # "user" | "api_client"
+    id: int
+    name: str
+    role: str  # a Role value, or PLATFORM for an API client
+    store_id: int | None = None
+
+    @property
+    def label(self) -> str:
+        """How the caller appears in the event log: "user:lin (supervisor)", "api:platform"."""
+        if self.kind == "api_client":
+            return f"api:{self.name}"
+        return f"user:{self.name} ({self.role})"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == "user"
+
+
+def may(principal: Principal, action: str) -> bool:
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return principal.role in ACTIONS[action]
+
+
+def require(principal: Principal, action: str) -> None:
+    if not may(principal, action):
+        allowed = sorted(ACTIONS[action])
+        raise Forbidden(f"role {principal.role!r} may not {action.replace('.', ' ')}",
+                        action=action, role=principal.role, allowed_roles=allowed)
+
+
+def may_open_station(role: str, station: str) -> bool:
+    if station == "public":
+        return True
+    return role in STATIONS.get(station, frozenset())
+
+
+def require_station(principal: Principal, station: str) -> None:
+    if not may_open_station(principal.role, station):
+        raise Forbidden(f"role {principal.role!r} may not open the {station} station",
+                        station=station, role=principal.role)
+
+
+def store_scope(principal: Principal) -> int | None:
+    """The store whose jobs alone this caller may list (a clerk sees the own counter's jobs);
+    ``None`` means every store."""
+    if principal.role == Role.STORE_CLERK and principal.store_id is not None:
+        return principal.store_id
+    return None
