@@ -1,0 +1,131 @@
+"""A whole program: header, preamble, each toolpath with its tool change, the ending."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from cam.toolpath import Move, MoveKind, Program, Toolpath
+from machines.errors import PostError
+from machines.estimate import Estimate, estimate
+from machines.post.base import GENERATOR, VERSION, Dialect, Writer, check_finite, utc_stamp
+from machines.profiles import MachineProfile
+
+
+def write_program(
+    program: Program, machine: MachineProfile, dialect: Dialect, *, date: datetime | None = None
+) -> str:
+    """The G-code text of `program` for `machine` in `dialect`; `PostError` if unsafe."""
+    if not program.toolpaths or not any(tp.moves for tp in program.toolpaths):
+        raise PostError("program has no moves: nothing to cut")
+    check_finite(program)
+    body = Writer(program, machine, dialect)
+    for line in dialect.preamble(machine):
+        body.emit(line)
+    previous: Toolpath | None = None
+    for n, tp in enumerate(program.toolpaths, 1):
+        _start_toolpath(body, tp, previous, n)
+        for move in tp.moves:
+            _move(body, move, tp)
+        _leave_cut(body, tp)
+        previous = tp
+    _finish(body, previous)  # type: ignore[arg-type]
+    est = estimate(program, machine)
+    head = Writer(program, machine, dialect)
+    _header(head, program, machine, est, date)
+    lines = head.lines + body.lines
+    if dialect.percent_wrap:
+        lines = ["%", *lines, "%"]
+    return "\n".join(lines) + "\n"
+
+
+def _start_toolpath(w: Writer, tp: Toolpath, previous: Toolpath | None, n: int) -> None:
+    tool = tp.tool
+    new_tool = previous is None or (tool.name, tool.number) != (
+        previous.tool.name,
+        previous.tool.number,
+    )
+    if new_tool:
+        if previous is not None:
+            _lift_for_change(w, previous)
+            w.stop()
+        for line in w.dialect.tool_change(tool, w.machine, first=previous is None):
+            w.emit(line)
+        w.tool = tool
+        # after a tool change (or at the start) the height is the operator's: go to safe Z
+        # with a feed move, then start the spindle and the water.
+        w.retract_from_unknown(tp.safe_z, w.machine.max_feed["z"])
+        w.spindle(tp.params.spindle_rpm)
+        w.coolant_on()
+    elif previous is not None and previous.params.spindle_rpm != tp.params.spindle_rpm:
+        w.spindle(tp.params.spindle_rpm)
+    w.comment(f"Operation {n}: {tp.operation}, passes {tp.passes}, depth {tp.depth:.3f} mm")
+
+
+def _move(w: Writer, move: Move, tp: Toolpath) -> None:
+    if move.kind is MoveKind.RAPID:
+        w.rapid(move.x, move.y, move.z, tp)
+    elif move.kind is MoveKind.LINEAR:
+        w.linear(move.x, move.y, move.z, move.feed or _default_feed(w, move, tp), tp)
+    else:
+        w.arc(move if move.feed else _with_feed(move, tp.params.feed), tp)
+
+
+def _default_feed(w: Writer, move: Move, tp: Toolpath) -> float:
+    pure_z = w.raw is not None and (move.x, move.y) == w.raw[:2]
+    return tp.params.plunge_feed if pure_z else tp.params.feed
+
+
+def _with_feed(move: Move, feed: float) -> Move:
+    return Move(move.kind, move.x, move.y, move.z, feed, move.i, move.j)
+
+
+def _leave_cut(w: Writer, tp: Toolpath) -> None:
+    """Every toolpath ends at safe height, whatever its last move was."""
+    z = w.pos[2]
+    if z is not None and z < tp.safe_z and w.raw is not None:
+        w.linear(w.raw[0], w.raw[1], tp.safe_z, tp.params.plunge_feed, tp)
+
+
+def _lift_for_change(w: Writer, tp: Toolpath) -> None:
+    lift = max(tp.safe_z, w.machine.tool_change_z)
+    if w.raw is None:
+        w.retract_from_unknown(lift, w.machine.max_feed["z"])
+    else:
+        w.rapid(w.raw[0], w.raw[1], lift, tp)
+
+
+def _finish(w: Writer, last: Toolpath) -> None:
+    _lift_for_change(w, last)
+    for line in w.dialect.ending():
+        w.emit(line)
+
+
+def _clock(seconds: float) -> str:
+    s = round(seconds)
+    return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _header(
+    w: Writer, program: Program, machine: MachineProfile, est: Estimate, date: datetime | None
+) -> None:
+    w.comment(f"Job: {program.job or '-'}")
+    w.comment(f"Design: {program.design or '-'}")
+    w.comment(f"Placement: {program.placement.describe()}")
+    w.comment(f"Machine: {machine.name}, dialect {w.dialect.name}")
+    w.comment(f"Estimated time: {_clock(est.seconds)}, {est.seconds:.0f} s")
+    w.comment(f"Cut length: {est.cut_length_mm:.1f} mm, rapid length: {est.rapid_length_mm:.1f} mm")
+    for n, tp in enumerate(program.toolpaths, 1):
+        t, p = tp.tool, tp.params
+        w.comment(f"Operation {n}: {tp.operation}, safe height {tp.safe_z:.3f} mm")
+        w.comment(f"Tool: T{t.number} {t.name}, {t.kind.value}, diameter {t.diameter:.3f} mm")
+        w.comment(
+            f"Depth: {tp.depth:.3f} mm, passes: {tp.passes}, "
+            f"step-down: {tp.depth / max(tp.passes, 1):.3f} mm"
+        )
+        w.comment(
+            f"Feed: {p.feed:g} mm/min, plunge: {p.plunge_feed:g} mm/min, "
+            f"spindle: {p.spindle_rpm} rpm"
+        )
+    for warning in program.warnings:
+        w.comment(f"Warning: {warning}")
+    w.comment(f"Generator: {GENERATOR} {VERSION}, {utc_stamp(date)}")
