@@ -1,0 +1,456 @@
+"""Path ordering: the sequence, direction and entry point of paths that keeps air travel short.
+
+A pure function on path end points, used by every operation. Greedy nearest neighbour over
+candidate entry points (every vertex of a closed path, both ends of an open one) gives a first
+tour; 2-opt and Or-opt moves then shorten it within a time budget. Precedence constraints (an
+inner contour cut before the outer one that contains it) are respected throughout, and the
+result is never longer than the input order, so ordering can only save time, never add risk.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from array import array
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+__all__ = ["OrderError", "air_travel", "order_paths"]
+
+# Closed paths with many vertices are offered at most this many entry candidates (evenly spaced):
+# the tour barely changes, and the candidate set stays small enough for 20,000 paths.
+MAX_ENTRIES_PER_CLOSED = 16
+NEIGHBOURS = 8  # precomputed nearest candidates per candidate for the greedy step
+IMPROVE_NEIGHBOURS = 8  # nearest end points tried per position in 2-opt / Or-opt
+
+Order = list[tuple[int, bool, int]]
+
+
+class OrderError(ValueError):
+    """The precedence constraints cannot be satisfied (a cycle, or an unknown path index)."""
+
+
+def order_paths(
+    paths: Sequence[np.ndarray],
+    closed: Sequence[bool],
+    start: tuple[float, float] = (0.0, 0.0),
+    budget_s: float = 0.3,
+    must_precede: Sequence[tuple[int, int]] | None = None,
+) -> Order:
+    """Order paths to shorten air travel.
+
+    paths: (n, 2) float arrays; closed: whether each path is a closed ring (first point not
+    repeated); start: where the tool is before the first path; budget_s: wall-clock seconds the
+    call may spend in all (the greedy tour is always finished, improvement stops at the budget);
+    must_precede: (a, b) pairs meaning path a must be cut before path b.
+
+    Returns [(index, reversed, start_vertex)] with every path exactly once: an open path is cut
+    from its last point when reversed; a closed path is entered (and left) at start_vertex.
+    """
+    deadline = time.perf_counter() + max(0.0, budget_s)
+    n = len(paths)
+    if len(closed) != n:
+        raise ValueError(f"closed has {len(closed)} flags for {n} paths")
+    if n == 0:
+        return []
+    succ, npred = _precedence(n, must_precede)
+    flat = _Flat(paths, closed)
+    tour = _greedy(flat, np.asarray(start, dtype=np.float64), succ, npred)
+    if time.perf_counter() < deadline:
+        _Improver(flat, tour, succ).run(deadline)
+    _settle_entries(flat, tour)
+    result = tour.result()
+    baseline = _Tour(np.asarray(start, dtype=np.float64), list(range(n)), [False] * n, [0] * n)
+    if _respects(baseline.seq, succ) and baseline.length(flat) < tour.length(flat):
+        return baseline.result()
+    return result
+
+
+def air_travel(
+    paths: Sequence[np.ndarray],
+    closed: Sequence[bool],
+    order: Order,
+    start: tuple[float, float] = (0.0, 0.0),
+) -> float:
+    """Length of the straight XY links from start through the paths in the given order."""
+    seq = [o[0] for o in order]
+    rev = [bool(o[1]) for o in order]
+    vertex = [int(o[2]) for o in order]
+    return _Tour(np.asarray(start, dtype=np.float64), seq, rev, vertex).length(_Flat(paths, closed))
+
+
+def _precedence(
+    n: int, must_precede: Sequence[tuple[int, int]] | None
+) -> tuple[list[list[int]] | None, list[int]]:
+    npred = [0] * n
+    if not must_precede:
+        return None, npred
+    succ: list[list[int]] = [[] for _ in range(n)]
+    for a, b in must_precede:
+        if not (0 <= a < n and 0 <= b < n) or a == b:
+            raise OrderError(f"precedence ({a}, {b}) names no pair of distinct paths 0..{n - 1}")
+        succ[a].append(b)
+        npred[b] += 1
+    return succ, npred
+
+
+def _respects(seq: list[int], succ: list[list[int]] | None) -> bool:
+    if succ is None:
+        return True
+    pos = {idx: k for k, idx in enumerate(seq)}
+    return all(pos[a] < pos[b] for a in range(len(succ)) for b in succ[a])
+
+
+class _Flat:
+    """All paths' points in one array: path p owns rows off[p] .. off[p + 1] - 1."""
+
+    def __init__(self, paths: Sequence[np.ndarray], closed: Sequence[bool]) -> None:
+        arrays = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in paths]
+        sizes = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+        if len(sizes) and sizes.min() == 0:
+            raise ValueError(f"path {int(np.argmin(sizes))} has no points")
+        self.xy = np.concatenate(arrays) if arrays else np.zeros((0, 2))
+        self.off = np.concatenate([[0], np.cumsum(sizes)])
+        self.closed = np.asarray(closed, dtype=bool)
+        self.n = len(arrays)
+
+    def ends(self, seq: list[int], rev: list[bool], vertex: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Flat row of the entry and the exit point of each path in a tour."""
+        p = np.asarray(seq, dtype=np.int64)
+        r = np.asarray(rev, dtype=bool)
+        first, last = self.off[p], self.off[p + 1] - 1
+        c = self.closed[p]
+        at = first + np.asarray(vertex, dtype=np.int64)
+        entry = np.where(c, at, np.where(r, last, first))
+        exit_ = np.where(c, at, np.where(r, first, last))
+        return entry, exit_
+
+
+class _Tour:
+    def __init__(self, start: np.ndarray, seq: list[int], rev: list[bool], vertex: list[int]):
+        self.start, self.seq, self.rev, self.vertex = start, seq, rev, vertex
+
+    def length(self, flat: _Flat) -> float:
+        entry, exit_ = flat.ends(self.seq, self.rev, self.vertex)
+        froms = np.vstack([self.start[None, :], flat.xy[exit_[:-1]]])
+        return float(np.hypot(*(flat.xy[entry] - froms).T).sum())
+
+    def result(self) -> Order:
+        return list(zip(self.seq, self.rev, self.vertex, strict=True))
+
+
+def _candidates(flat: _Flat) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Entry candidates: (flat row, path, row of the matching exit)."""
+    sizes = np.diff(flat.off)
+    n_closed = int(flat.closed.sum())
+    per_closed = min(MAX_ENTRIES_PER_CLOSED, max(2, 40_000 // max(1, n_closed)))
+    # closed path: vertices 0, step, 2 step, ... (at most per_closed); open path: both ends
+    step = np.where(flat.closed, np.maximum(1, -(-sizes // per_closed)), 1)
+    count = np.where(flat.closed, -(-sizes // step), np.where(sizes > 1, 2, 1))
+    path = np.repeat(np.arange(flat.n), count)
+    k = np.arange(len(path)) - np.repeat(np.cumsum(count) - count, count)
+    rows = flat.off[path] + np.where(flat.closed[path], k * step[path], k * (sizes[path] - 1))
+    other = np.where(
+        flat.closed[path], rows, np.where(k == 0, flat.off[path + 1] - 1, flat.off[path])
+    )
+    return rows, path, other
+
+
+def _greedy(
+    flat: _Flat, start: np.ndarray, succ: list[list[int]] | None, npred: list[int]
+) -> _Tour:
+    rows, cand_path_arr, other = _candidates(flat)
+    m = len(rows)
+    cand_xy = flat.xy[rows]
+    k = min(NEIGHBOURS, m)
+    _, nbr = cKDTree(cand_xy).query(cand_xy, k=k, workers=-1)
+    nbrs = np.asarray(nbr).reshape(m, k).tolist()
+    # the candidate whose row is a given exit row (open paths: the other end is a candidate)
+    row_to_cand = dict(zip(rows.tolist(), range(m), strict=True))
+    exit_cand = [row_to_cand[r] for r in other.tolist()]
+    cand_path = cand_path_arr.tolist()
+    cand_row = rows.tolist()
+    first_row = flat.off[:-1].tolist()
+    closed = flat.closed.tolist()
+    done = bytearray(flat.n)
+    waiting = array("q", npred)
+    fallback = _Fallback(cand_xy, cand_path_arr, done, waiting)
+    seq: list[int] = []
+    rev: list[bool] = []
+    vertex: list[int] = []
+    cur = -1
+    for _ in range(flat.n):
+        pick = -1
+        if cur >= 0:
+            for c in nbrs[cur]:
+                p = cand_path[c]
+                if not done[p] and not waiting[p]:
+                    pick = c
+                    break
+        if pick < 0:
+            pick = fallback.nearest(cand_xy[exit_cand[cur]] if cur >= 0 else start, len(seq))
+        p = cand_path[pick]
+        done[p] = 1
+        if succ is not None:
+            for q in succ[p]:
+                waiting[q] -= 1
+        seq.append(p)
+        if closed[p]:
+            rev.append(False)
+            vertex.append(cand_row[pick] - first_row[p])
+        else:
+            rev.append(cand_row[pick] != first_row[p])
+            vertex.append(0)
+        cur = exit_cand[pick]
+    return _Tour(start, seq, rev, vertex)
+
+
+class _Fallback:
+    """Nearest ready candidate from anywhere: a KD-tree over the candidates still to cut,
+    rebuilt when half of it is spent, then brute force if a local search finds nothing."""
+
+    def __init__(
+        self, xy: np.ndarray, cand_path: np.ndarray, done: bytearray, waiting: array
+    ) -> None:
+        self.xy = xy
+        self.cand_path = cand_path
+        # views on the greedy loop's own flags: no copying per step
+        self.done = np.frombuffer(done, dtype=np.uint8)
+        self.waiting = np.frombuffer(waiting, dtype=np.int64)
+        self.done_flags, self.waiting_flags = done, waiting
+        self.path_list = cand_path.tolist()
+        self._rebuild()
+
+    def _rebuild(self, n_done: int = 0) -> None:
+        self.ids = np.flatnonzero(self.done[self.cand_path] == 0)
+        self.tree = cKDTree(self.xy[self.ids]) if len(self.ids) else None
+        self.ids_list = self.ids.tolist()
+        self.built_at = n_done
+        self.paths_left = len(self.done) - n_done
+
+    def _usable(self, c: np.ndarray) -> np.ndarray:
+        p = self.cand_path[c]
+        return (self.done[p] == 0) & (self.waiting[p] == 0)
+
+    def nearest(self, at: np.ndarray, n_done: int) -> int:
+        if (n_done - self.built_at) * 2 > self.paths_left:
+            self._rebuild(n_done)  # half the tree is spent: keep local searches short
+        k = 16
+        while self.tree is not None and k <= 256:
+            kk = min(k, len(self.ids))
+            _, idx = self.tree.query(at, k=kk)
+            for j in np.atleast_1d(idx).tolist():
+                c = self.ids_list[j]
+                p = self.path_list[c]
+                if not self.done_flags[p] and not self.waiting_flags[p]:
+                    return c
+            if kk == len(self.ids):
+                break
+            k *= 4
+        # many spent candidates near here: shrink the tree to the live ones and search all
+        self._rebuild(n_done)
+        live = self.ids[self._usable(self.ids)]
+        if len(live) == 0:
+            raise OrderError("precedence constraints form a cycle: no path can be cut next")
+        d = np.hypot(*(self.xy[live] - at).T)
+        return int(live[int(np.argmin(d))])
+
+
+def _settle_entries(flat: _Flat, tour: _Tour, rounds: int = 2) -> None:
+    """Re-pick each closed path's entry vertex for its neighbours in the final tour.
+
+    Vectorised over all vertices: each closed path takes the vertex minimising the link from
+    the previous exit plus the link to the next entry; two rounds settle neighbouring closed
+    paths. A choice is kept only where it shortens the tour.
+    """
+    seq = np.asarray(tour.seq, dtype=np.int64)
+    if not flat.closed[seq].any():
+        return
+    for _ in range(rounds):
+        entry, exit_ = flat.ends(tour.seq, tour.rev, tour.vertex)
+        prev = np.vstack([tour.start[None, :], flat.xy[exit_[:-1]]])
+        nxt = np.vstack([flat.xy[entry[1:]], flat.xy[entry[-1:]]])
+        has_next = np.ones(len(seq), dtype=bool)
+        has_next[-1] = False
+        k = np.flatnonzero(flat.closed[seq])
+        p = seq[k]
+        sizes = flat.off[p + 1] - flat.off[p]
+        owner = np.repeat(np.arange(len(k)), sizes)
+        local = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        pts = flat.xy[flat.off[p][owner] + local]
+        d = np.hypot(*(pts - prev[k][owner]).T)
+        d = d + np.where(has_next[k][owner], np.hypot(*(pts - nxt[k][owner]).T), 0.0)
+        starts = np.cumsum(sizes) - sizes
+        hit = np.flatnonzero(d == np.minimum.reduceat(d, starts)[owner])
+        first_hit = np.concatenate([[True], owner[hit][1:] != owner[hit][:-1]])
+        best = local[hit[first_hit]]
+        old = tour.vertex
+        trial = list(old)
+        for pos, v in zip(k.tolist(), best.tolist(), strict=True):
+            trial[pos] = v
+        candidate = _Tour(tour.start, tour.seq, tour.rev, trial)
+        if candidate.length(flat) < tour.length(flat):
+            tour.vertex = trial
+        else:
+            return
+
+
+class _Improver:
+    """2-opt and Or-opt on the tour, candidate moves taken from nearby end points.
+
+    A path keeps its entry vertex (closed) during improvement; an open path flips direction
+    when it lies in a reversed stretch. Link lengths are recomputed only where they change.
+    """
+
+    def __init__(self, flat: _Flat, tour: _Tour, succ: list[list[int]] | None) -> None:
+        self.t = tour
+        self.closed = flat.closed.tolist()
+        self.succ = succ
+        self.pred: list[list[int]] | None = None
+        if succ is not None:
+            self.pred = [[] for _ in succ]
+            for a, bs in enumerate(succ):
+                for b in bs:
+                    self.pred[b].append(a)
+        n = flat.n
+        # end points: open path p -> ids f, f + 1 (first, last point); closed -> one id f
+        p = np.arange(n)
+        count = np.where(flat.closed, 1, 2)
+        first_id = np.cumsum(count) - count
+        vert = np.zeros(n, dtype=np.int64)
+        vert[np.asarray(tour.seq)] = tour.vertex
+        owner = np.repeat(p, count)
+        second = np.arange(len(owner)) - first_id[owner]
+        rows = np.where(
+            flat.closed[owner], flat.off[owner] + vert[owner],
+            np.where(second == 0, flat.off[owner], flat.off[owner + 1] - 1),
+        )
+        arr = flat.xy[rows]
+        self.ep_xy = [tuple(q) for q in arr.tolist()]
+        self.ep_path = owner.tolist()
+        self.ep_first = first_id.tolist()
+        k = min(IMPROVE_NEIGHBOURS + 1, len(arr))
+        _, nbr = cKDTree(arr).query(arr, k=k, workers=-1)
+        self.nbrs = np.asarray(nbr).reshape(len(arr), k).tolist()
+        self.pos = [0] * n
+        for k2, q in enumerate(tour.seq):
+            self.pos[q] = k2
+
+    # end point ids of the path at tour position k
+    def _entry_id(self, k: int) -> int:
+        p = self.t.seq[k]
+        f = self.ep_first[p]
+        return f if self.closed[p] or not self.t.rev[k] else f + 1
+
+    def _exit_id(self, k: int) -> int:
+        p = self.t.seq[k]
+        f = self.ep_first[p]
+        return f if self.closed[p] or self.t.rev[k] else f + 1
+
+    def _ent(self, k: int) -> tuple[float, float] | None:
+        return self.ep_xy[self._entry_id(k)] if 0 <= k < len(self.t.seq) else None
+
+    def _ext(self, k: int) -> tuple[float, float] | None:
+        if k < 0:
+            return (float(self.t.start[0]), float(self.t.start[1]))
+        return self.ep_xy[self._exit_id(k)] if k < len(self.t.seq) else None
+
+    @staticmethod
+    def _d(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
+        if a is None or b is None:
+            return 0.0
+        return math.hypot(a[0] - b[0], a[1] - b[1])
+
+    def run(self, deadline: float) -> None:
+        n = len(self.t.seq)
+        if n < 3:
+            return
+        improved = True
+        while improved and time.perf_counter() < deadline:
+            improved = False
+            for i in range(n):
+                if (i & 63) == 0 and time.perf_counter() > deadline:
+                    return
+                if self._try_two_opt(i) or self._try_or_opt(i):
+                    improved = True
+
+    # -- 2-opt ---------------------------------------------------------------------------------
+    def _try_two_opt(self, i: int) -> bool:
+        for e in self.nbrs[self._exit_id(i)]:
+            j = self.pos[self.ep_path[e]]
+            if j == i or self._exit_id(j) != e:
+                continue
+            a, b = (i, j) if i < j else (j, i)
+            d = self._d
+            delta = (d(self._ext(a), self._ext(b)) + d(self._ent(a + 1), self._ent(b + 1))
+                     - d(self._ext(a), self._ent(a + 1)) - d(self._ext(b), self._ent(b + 1)))
+            if delta < -1e-9 and self._reversal_allowed(a + 1, b):
+                self._reverse(a + 1, b)
+                return True
+        return False
+
+    def _reversal_allowed(self, lo: int, hi: int) -> bool:
+        if self.succ is None:
+            return True
+        for k in range(lo, hi + 1):
+            for q in self.succ[self.t.seq[k]]:
+                if lo <= self.pos[q] <= hi:
+                    return False
+        return True
+
+    def _reverse(self, lo: int, hi: int) -> None:
+        t = self.t
+        t.seq[lo:hi + 1] = t.seq[lo:hi + 1][::-1]
+        t.vertex[lo:hi + 1] = t.vertex[lo:hi + 1][::-1]
+        t.rev[lo:hi + 1] = [not r for r in t.rev[lo:hi + 1][::-1]]
+        for k in range(lo, hi + 1):
+            self.pos[t.seq[k]] = k
+
+    # -- Or-opt (move one path elsewhere, either direction) -------------------------------------
+    def _try_or_opt(self, a: int) -> bool:
+        t, d = self.t, self._d
+        p = t.seq[a]
+        gain = d(self._ext(a - 1), self._ent(a)) + d(self._ext(a), self._ent(a + 1))
+        gain -= d(self._ext(a - 1), self._ent(a + 1))
+        if gain <= 1e-9:
+            return False
+        ends = [self.ep_first[p]] if self.closed[p] else [self.ep_first[p], self.ep_first[p] + 1]
+        for own in ends:
+            for e in self.nbrs[own]:
+                q = self.ep_path[e]
+                if q == p:
+                    continue
+                b = self.pos[q]
+                # insert after b when e is q's exit, before b when e is q's entry
+                after = b if self._exit_id(b) == e else b - 1
+                if after in (a, a - 1):
+                    continue
+                for flip in (False, True) if not self.closed[p] else (False,):
+                    ent, ext = self._ent(a), self._ext(a)
+                    if flip:
+                        ent, ext = ext, ent
+                    cost = d(self._ext(after), ent) + d(ext, self._ent(after + 1))
+                    cost -= d(self._ext(after), self._ent(after + 1))
+                    if cost < gain - 1e-9 and self._move_allowed(p, a, after):
+                        self._move(a, after, flip)
+                        return True
+        return False
+
+    def _move_allowed(self, p: int, a: int, after: int) -> bool:
+        if self.succ is None or self.pred is None:
+            return True
+        if after > a:  # p moves later: no successor of p may lie in (a, after]
+            return all(not (a < self.pos[q] <= after) for q in self.succ[p])
+        return all(not (after < self.pos[q] < a) for q in self.pred[p])
+
+    def _move(self, a: int, after: int, flip: bool) -> None:
+        t = self.t
+        item = (t.seq.pop(a), t.rev.pop(a) ^ flip, t.vertex.pop(a))
+        dest = after if after > a else after + 1
+        t.seq.insert(dest, item[0])
+        t.rev.insert(dest, item[1])
+        t.vertex.insert(dest, item[2])
+        for k in range(min(a, dest), max(a, dest) + 1):
+            self.pos[t.seq[k]] = k
