@@ -1,0 +1,381 @@
+"""Read a G-code program into straight motion segments the simulator can replay.
+
+This is a production reader, strict on purpose: a word it does not understand could move the
+tool somewhere we would not see, so anything outside the subset our posts write (and the
+common controller dialects accept) is refused with the line number, never skipped.
+
+Understood: G0 G1 G2 G3 (XY plane, centre I/J or radius R), G4, G17, G20/G21, G90/G91,
+G90.1/G91.1, the modal no-ops G40 G49 G54 G61 G61.1 G64 G80 G94, F S T, M0 M1 M2 M3 M4 M5
+M6 M7 M8 M9 M30, comments `( )` and `;`, `%` lines and `N` line numbers. Arcs are flattened
+into chords within `arc_tolerance`; helical arcs move Z linearly along the sweep.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cam.simulate.errors import SimulationError
+
+__all__ = ["Motion", "read_gcode", "RAPID", "CUT"]
+
+RAPID = 0  # G0
+CUT = 1  # G1, G2, G3
+MM_PER_INCH = 25.4
+# Arc endpoint check, as GRBL does it: refused only when both the absolute and the relative
+# radius mismatch are exceeded (posts round to 4 decimals, so a few microns are normal).
+ARC_RADIUS_ABS = 0.005
+ARC_RADIUS_REL = 0.001
+
+_WORD = re.compile(r"([A-Z])([-+]?(?:\d+\.?\d*|\.\d+))")
+_COMMENT = re.compile(r"\([^()]*\)")
+# codes are G/M numbers times ten, so G91.1 is 911 and G0 is 0
+_MOTION = {0: RAPID, 10: CUT, 20: CUT, 30: CUT}
+_MODAL_NOOPS = {170, 400, 490, 540, 610, 611, 640, 800, 940}
+_KNOWN_M = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30}
+_VALUE_LETTERS = set("XYZIJKRFSTPN")
+
+
+@dataclass(frozen=True)
+class Motion:
+    """Every straight segment of a program, in order, in machine millimetres.
+
+    start, end: (n, 3) float64 tool-tip positions; kind: (n,) int8, RAPID or CUT;
+    feed: (n,) float64 mm/min (nan for rapids); spindle: (n,) bool, spindle turning;
+    line: (n,) int64 source line of each segment (an arc gives several segments).
+    """
+
+    start: np.ndarray
+    end: np.ndarray
+    kind: np.ndarray
+    feed: np.ndarray
+    spindle: np.ndarray
+    line: np.ndarray
+    coolant: np.ndarray
+    tool_changes: tuple[tuple[int, int], ...] = ()  # (line, tool number)
+    ended: bool = False  # M2 or M30 was reached
+    dwell_s: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    @property
+    def is_rapid(self) -> np.ndarray:
+        return self.kind == RAPID
+
+    @property
+    def is_cut(self) -> np.ndarray:
+        return self.kind == CUT
+
+    def bounds(self, below_z: float = math.inf) -> tuple[float, float, float, float] | None:
+        """(xmin, ymin, xmax, ymax) of the segments that dip below `below_z`, or None."""
+        low = np.minimum(self.start[:, 2], self.end[:, 2]) < below_z
+        if not low.any():
+            return None
+        pts = np.concatenate([self.start[low, :2], self.end[low, :2]])
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        return float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1])
+
+
+@dataclass
+class _State:
+    pos: list[float] = field(default_factory=lambda: [math.nan] * 3)
+    motion: int | None = None  # 0, 10, 20, 30
+    inches: bool = False
+    incremental: bool = False
+    arc_incremental: bool = True  # G91.1 is every controller's default
+    feed: float | None = None
+    speed: float = 0.0
+    spindle_on: bool = False
+    coolant: bool = False
+    tool: int | None = None
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.rows: list[tuple[float, ...]] = []
+        self.tool_changes: list[tuple[int, int]] = []
+        self.dwell_s = 0.0
+
+    def add(self, st: _State, a: list[float], b: list[float], kind: int, line: int) -> None:
+        if a == b:
+            return
+        feed = math.nan if kind == RAPID else float(st.feed or math.nan)
+        spindle = float(st.spindle_on and st.speed > 0)
+        self.rows.append((*a, *b, kind, feed, spindle, line, float(st.coolant)))
+
+    def motion(self, ended: bool) -> Motion:
+        arr = np.array(self.rows, dtype=np.float64).reshape(-1, 11)
+        return Motion(
+            start=arr[:, 0:3].copy(),
+            end=arr[:, 3:6].copy(),
+            kind=arr[:, 6].astype(np.int8),
+            feed=arr[:, 7].copy(),
+            spindle=arr[:, 8].astype(bool),
+            line=arr[:, 9].astype(np.int64),
+            coolant=arr[:, 10].astype(bool),
+            tool_changes=tuple(self.tool_changes),
+            ended=ended,
+            dwell_s=self.dwell_s,
+        )
+
+
+def read_gcode(text: str, *, arc_tolerance: float = 0.001) -> Motion:
+    """Parse `text` into a `Motion`; `SimulationError` names the first line it cannot follow."""
+    if arc_tolerance <= 0:
+        raise ValueError(f"arc_tolerance must be positive, got {arc_tolerance!r}")
+    st, rec = _State(), _Recorder()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        words = _words(raw, number)
+        if words is None:
+            continue
+        if _execute(words, st, rec, number, arc_tolerance):
+            return rec.motion(ended=True)
+    return rec.motion(ended=False)
+
+
+def _words(raw: str, number: int) -> tuple[list[int], list[int], dict[str, float]] | None:
+    """(G codes x10, M codes, other words) of one line, or None for a line with nothing."""
+    line = raw.strip()
+    if not line or line.startswith("%"):
+        return None
+    line = _COMMENT.sub("", line).split(";", 1)[0]
+    if "(" in line or ")" in line:
+        raise SimulationError(f"line {number}: unbalanced comment parenthesis")
+    line = re.sub(r"\s+", "", line.upper())
+    if not line:
+        return None
+    if line.startswith("/"):
+        raise SimulationError(f"line {number}: block delete '/' is not supported")
+    g: list[int] = []
+    m: list[int] = []
+    other: dict[str, float] = {}
+    pos = 0
+    for match in _WORD.finditer(line):
+        if match.start() != pos:
+            break
+        pos = match.end()
+        letter, value = match.group(1), float(match.group(2))
+        if letter == "G":
+            g.append(round(value * 10))
+        elif letter == "M":
+            m.append(_m_code(value, number))
+        elif letter in _VALUE_LETTERS:
+            if letter in other:
+                raise SimulationError(f"line {number}: word {letter} given twice")
+            other[letter] = value
+        else:
+            raise SimulationError(f"line {number}: unsupported word {letter}{match.group(2)}")
+    if pos != len(line):
+        raise SimulationError(f"line {number}: cannot read {line[pos:]!r}")
+    other.pop("N", None)
+    return g, m, other
+
+
+def _m_code(value: float, number: int) -> int:
+    if value != int(value) or int(value) not in _KNOWN_M:
+        raise SimulationError(f"line {number}: unsupported M code M{value:g}")
+    return int(value)
+
+
+def _execute(
+    words: tuple[list[int], list[int], dict[str, float]],
+    st: _State,
+    rec: _Recorder,
+    number: int,
+    tol: float,
+) -> bool:
+    """Apply one line in the RS274 order of execution; True when the program ends here."""
+    g, m, w = words
+    motion_codes = [c for c in g if c in _MOTION]
+    if len(motion_codes) > 1:
+        raise SimulationError(f"line {number}: two motion commands on one line")
+    _machine_state(m, w, st, rec, number)
+    dwell = _modes(g, st, number)
+    scale = MM_PER_INCH if st.inches else 1.0
+    if "F" in w:
+        st.feed = w["F"] * scale
+    if motion_codes:
+        st.motion = motion_codes[0]
+    axes = {k: w[k] * scale for k in "XYZ" if k in w}
+    if dwell:
+        if axes:
+            raise SimulationError(f"line {number}: G4 with axis words")
+        rec.dwell_s += max(w.get("P", 0.0), 0.0)
+    elif axes:
+        if st.motion is None:
+            raise SimulationError(f"line {number}: axis words without a motion mode (G0/G1/G2/G3)")
+        _move(st, rec, axes, {k: w[k] * scale for k in "IJKR" if k in w}, number, tol)
+    elif motion_codes and motion_codes[0] != 0 and any(k in w for k in "IJKR"):
+        raise SimulationError(f"line {number}: arc without an end point")
+    return bool({2, 30} & set(m))
+
+
+def _machine_state(m: list[int], w: dict[str, float], st: _State, rec: _Recorder, n: int) -> None:
+    if "S" in w:
+        st.speed = w["S"]
+    if "T" in w:
+        st.tool = int(w["T"])
+    if 6 in m:
+        if st.tool is None:
+            raise SimulationError(f"line {n}: M6 tool change without a T word")
+        rec.tool_changes.append((n, st.tool))
+    if {3, 4} & set(m):
+        st.spindle_on = True
+    if 5 in m or {2, 30} & set(m):
+        st.spindle_on = False
+    if {7, 8} & set(m):
+        st.coolant = True
+    if 9 in m:
+        st.coolant = False
+
+
+def _modes(g: list[int], st: _State, number: int) -> bool:
+    """Apply the modal G codes; True when the line is a G4 dwell."""
+    dwell = False
+    for code in g:
+        if code in _MOTION or code in _MODAL_NOOPS:
+            continue
+        if code == 40:
+            dwell = True
+        elif code in (200, 210):
+            st.inches = code == 200
+        elif code in (900, 910):
+            st.incremental = code == 910
+        elif code in (901, 911):
+            st.arc_incremental = code == 911
+        elif code in (180, 190):
+            raise SimulationError(f"line {number}: only the XY plane (G17) is supported")
+        else:
+            raise SimulationError(f"line {number}: unsupported G code G{code / 10:g}")
+    return dwell
+
+
+def _move(
+    st: _State,
+    rec: _Recorder,
+    axes: dict[str, float],
+    arc: dict[str, float],
+    number: int,
+    tol: float,
+) -> None:
+    start = list(st.pos)
+    end = list(start)
+    for i, k in enumerate("XYZ"):
+        if k not in axes:
+            continue
+        if st.incremental:
+            if math.isnan(start[i]):
+                raise SimulationError(f"line {number}: incremental {k} from an unknown position")
+            end[i] = start[i] + axes[k]
+        else:
+            end[i] = axes[k]
+    kind = _MOTION[st.motion or 0]
+    if kind == CUT and st.feed is None:
+        raise SimulationError(f"line {number}: cutting move before any feed rate F")
+    st.pos = end
+    if any(math.isnan(v) for v in start):
+        if kind == CUT:
+            raise SimulationError(
+                f"line {number}: cutting move from an unknown position; "
+                "position X, Y and Z with G0 first"
+            )
+        if any(math.isnan(v) for v in end):
+            if end[2] < 0:
+                raise SimulationError(f"line {number}: rapid below Z0 at an unknown X/Y")
+            return  # still positioning: nothing we could draw
+        start = [e if math.isnan(s) else s for s, e in zip(start, end, strict=True)]
+    if st.motion in (20, 30):
+        _arc(st, rec, start, end, arc, number, tol)
+    else:
+        if arc:
+            raise SimulationError(f"line {number}: I/J/K/R words on a straight move")
+        rec.add(st, start, end, kind, number)
+
+
+def _arc(
+    st: _State,
+    rec: _Recorder,
+    start: list[float],
+    end: list[float],
+    words: dict[str, float],
+    number: int,
+    tol: float,
+) -> None:
+    clockwise = st.motion == 20
+    if "K" in words:
+        raise SimulationError(f"line {number}: K on an XY-plane arc")
+    if "R" in words:
+        centre = _centre_from_radius(start, end, words["R"], clockwise, number)
+    elif "I" in words or "J" in words:
+        i, j = words.get("I", 0.0), words.get("J", 0.0)
+        centre = (start[0] + i, start[1] + j) if st.arc_incremental else (i, j)
+    else:
+        raise SimulationError(f"line {number}: arc without I/J or R")
+    points = _arc_points(start, end, centre, clockwise, number, tol)
+    for a, b in zip(points[:-1], points[1:], strict=True):
+        rec.add(st, a, b, CUT, number)
+
+
+def _centre_from_radius(
+    start: list[float], end: list[float], r: float, clockwise: bool, number: int
+) -> tuple[float, float]:
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    chord = math.hypot(dx, dy)
+    if chord == 0:
+        raise SimulationError(f"line {number}: an R-form arc cannot be a full circle")
+    h2 = r * r - chord * chord / 4
+    if h2 < -(ARC_RADIUS_ABS**2):
+        raise SimulationError(f"line {number}: radius R{r:g} is shorter than half the chord")
+    h = math.sqrt(max(h2, 0.0)) / chord
+    # R > 0 takes the short way round, R < 0 the long way; the side flips with direction
+    sign = -1.0 if clockwise else 1.0
+    if r < 0:
+        sign = -sign
+    mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+    return mx - sign * h * dy, my + sign * h * dx
+
+
+def _arc_points(
+    start: list[float],
+    end: list[float],
+    centre: tuple[float, float],
+    clockwise: bool,
+    number: int,
+    tol: float,
+) -> list[list[float]]:
+    cx, cy = centre
+    r0 = math.hypot(start[0] - cx, start[1] - cy)
+    r1 = math.hypot(end[0] - cx, end[1] - cy)
+    if abs(r1 - r0) > ARC_RADIUS_ABS and abs(r1 - r0) > ARC_RADIUS_REL * r0:
+        raise SimulationError(
+            f"line {number}: arc end is not on the circle (radius {r0:.4f} at the start, "
+            f"{r1:.4f} at the end)"
+        )
+    if r0 == 0:
+        raise SimulationError(f"line {number}: arc of zero radius")
+    a0 = math.atan2(start[1] - cy, start[0] - cx)
+    a1 = math.atan2(end[1] - cy, end[0] - cx)
+    sweep = (a1 - a0) % math.tau
+    if clockwise:
+        sweep -= math.tau
+    full = math.hypot(end[0] - start[0], end[1] - start[1]) < 1e-9
+    if full:
+        sweep = -math.tau if clockwise else math.tau
+    elif abs(sweep) < 1e-12:
+        sweep = 0.0
+    rmax = max(r0, r1)
+    step = 2 * math.acos(max(1 - tol / rmax, -1.0)) if tol < rmax else math.pi / 2
+    n = max(1, math.ceil(abs(sweep) / step))
+    pts = []
+    for k in range(n + 1):
+        t = k / n
+        ang, rad = a0 + sweep * t, r0 + (r1 - r0) * t
+        pts.append(
+            [cx + rad * math.cos(ang), cy + rad * math.sin(ang), start[2] + (end[2] - start[2]) * t]
+        )
+    pts[-1] = list(end)
+    return pts
