@@ -1,0 +1,27 @@
+"""Every exception the CAM raises: small, named, one flat file.
+
+A caller that refuses a job catches `CamError` and shows its message; the message says what
+cannot be done and why, naming the element or value at fault.
+"""
+
+from __future__ import annotations
+
+
+class CamError(Exception):
+    """Base of every refusal the CAM raises."""
+
+
+class DesignError(CamError):
+    """The design cannot be carved as given: malformed, empty or unsupported SVG."""
+
+
+class HostileInputError(DesignError):
+    """The file looks built to exhaust the parser (entities, bombs, cycles, sheer size)."""
+
+
+class PlacementError(CamError):
+    """The design does not fit the piece as placed."""
+
+
+class ToolError(CamError):
+    """The tool cannot cut what is asked (detail finer than the tool, wrong kind, ...)."""

@@ -1,0 +1,21 @@
+"""Limits that keep a hostile or absurd SVG from exhausting memory or time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SvgLimits:
+    # Bytes of the file. Real designs are a few MB at most; 20 MB leaves ample room.
+    max_bytes: int = 20 * 1024 * 1024
+    # Elements in the file, and element visits while drawing (each <use> expansion counts
+    # again), so a <use> fan-out bomb stops here instead of growing exponentially.
+    max_elements: int = 200_000
+    # Nesting depth of elements, counting each <use> hop as one more level.
+    max_depth: int = 128
+    # Line segments after flattening, the size of the toolpath the design becomes.
+    max_segments: int = 2_000_000
+
+
+DEFAULT_LIMITS = SvgLimits()

@@ -1,0 +1,169 @@
+"""load_svg: an SVG file to a Design of polylines in machine millimetres."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+
+import numpy as np
+
+from cam.design import Design, DesignPath, FillRegion
+from cam.errors import DesignError, HostileInputError
+from cam.tolerances import DEFAULT
+
+from .dedupe import dedupe
+from .document import RootGeometry, root_geometry
+from .flatten import SegmentLimitError, flatten
+from .limits import DEFAULT_LIMITS, SvgLimits
+from .parse import check_tree, index, parse_xml, read_source
+from .style import local_name
+from .units import MM_PER_PX
+from .walk import INHERITED_DEFAULTS, Ctx, Drawn, Walker, _opacity
+
+
+def load_svg(
+    source: bytes | str | os.PathLike,
+    *,
+    tolerance: float = DEFAULT.chord,
+    limits: SvgLimits | None = None,
+    name: str | None = None,
+) -> Design:
+    """Read an SVG and return everything visible in it as machine-mm polylines.
+
+    source: the file's bytes, a path, or SVG text (a str starting with "<").
+    tolerance: largest distance, in output mm, between a curve and its polyline.
+    Raises DesignError (HostileInputError for files built to exhaust the parser) with a
+    message naming what is wrong and where; never returns a partial design.
+    """
+    if not DEFAULT.min_chord <= tolerance <= DEFAULT.max_chord:
+        raise DesignError(
+            f"flattening tolerance {tolerance:g} mm is outside "
+            f"{DEFAULT.min_chord:g}..{DEFAULT.max_chord:g} mm"
+        )
+    limits = limits or DEFAULT_LIMITS
+    data, file_name = read_source(source, limits)
+    root = parse_xml(data)
+    check_tree(root, limits)
+    doc = index(root)
+    geo = root_geometry(root)
+    walker = Walker(doc, limits)
+    _walk_root(walker, geo)
+    try:
+        flat = flatten(
+            [(d.matrix, d.subpaths) for d in walker.drawn], tolerance, limits.max_segments,
+            DEFAULT.coord_eps,
+        )
+    except SegmentLimitError as exc:
+        raise HostileInputError(
+            f"SVG refused: {exc} after flattening (limit {limits.max_segments} segments)"
+        ) from None
+    warnings = walker.warnings
+    width, height = _size(geo, flat, warnings)
+    paths, fills = _assemble(walker.drawn, flat, height, warnings)
+    paths, dropped = dedupe(paths, tolerance)
+    if not paths:
+        detail = "; ".join(warnings[:3])
+        raise DesignError(
+            "nothing to carve: the design has no visible strokes or fills"
+            + (f" ({detail})" if detail else "")
+        )
+    if dropped:
+        warnings.append(f"{dropped} repeated path(s) cut once only")
+    return Design(
+        width_mm=width,
+        height_mm=height,
+        paths=tuple(paths),
+        fills=tuple(fills),
+        tolerance=tolerance,
+        title=_title(doc.root, doc.is_svg) or name or file_name or "untitled",
+        warnings=tuple(warnings),
+    )
+
+
+def _walk_root(walker: Walker, geo: RootGeometry) -> None:
+    root = walker.doc.root
+    ctx = Ctx(geo.matrix, dict(INHERITED_DEFAULTS), 1.0, geo.viewport, "", 1, frozenset())
+    style, own = walker.computed(root, ctx)
+    if own.get("display", "").strip().lower() == "none":
+        return
+    if (root.get("transform") or "").strip() or "transform" in own:
+        raise DesignError("root <svg>: a transform on the root element is not supported")
+    for prop in ("clip-path", "mask"):
+        if own.get(prop, "none").strip().lower() != "none":
+            walker.warn(f"{prop} on the root <svg> is not applied")
+    walker.children(root, replace(ctx, style=style, opacity=_opacity(own.get("opacity")), depth=2))
+
+
+def _size(
+    geo: RootGeometry, flat: list[list[np.ndarray]], warnings: list[str]
+) -> tuple[float, float]:
+    if geo.width_mm is not None and geo.height_mm is not None:
+        return geo.width_mm, geo.height_mm
+    pts = [p for item in flat for p in item]
+    hi = np.concatenate(pts).max(axis=0) if pts else np.zeros(2)
+    width = geo.width_mm if geo.width_mm is not None else max(float(hi[0]), 0.0)
+    height = geo.height_mm if geo.height_mm is not None else max(float(hi[1]), 0.0)
+    warnings.append(
+        "the SVG gives no document size (width/height or viewBox): the size is taken from "
+        f"the drawing's extent, {width:.3f} x {height:.3f} mm, with user units as px "
+        f"({MM_PER_PX * 96:.1f} mm per 96)"
+    )
+    return width, height
+
+
+def _assemble(
+    drawn: list[Drawn], flat: list[list[np.ndarray]], height: float, warnings: list[str]
+) -> tuple[list[DesignPath], list[FillRegion]]:
+    """Machine-space paths (fill outlines first, then strokes: SVG's paint order)."""
+    paths: list[DesignPath] = []
+    fills: list[FillRegion] = []
+    eps = DEFAULT.coord_eps
+    for d, polylines in zip(drawn, flat, strict=True):
+        a, b, c, dd = d.matrix[:4]
+        width_mm = d.stroke_width * abs(a * dd - b * c) ** 0.5
+        rings: list[np.ndarray] = []
+        strokes: list[DesignPath] = []
+        degenerate = False
+        for sub, doc_pts in zip(d.subpaths, polylines, strict=True):
+            pts = np.column_stack([doc_pts[:, 0], height - doc_pts[:, 1]])
+            if len(pts) > 1 and np.hypot(*(pts[-1] - pts[0])) <= eps:
+                pts = pts[:-1]  # back at the start: closed
+                closed = True
+            else:
+                closed = sub.closed
+            if d.fill:
+                if len(pts) >= 3 and not _collinear(pts, eps):
+                    rings.append(pts)
+                elif not d.stroke:
+                    degenerate = True
+            if d.stroke:
+                if len(pts) == 1 and not d.dots:
+                    degenerate = True
+                    continue
+                if len(pts) == 2 and closed:
+                    closed = False  # there and back along one line: cut it once
+                strokes.append(DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm))
+        if degenerate:
+            warnings.append(f"{d.element_id!r}: subpath(s) of zero length or area dropped")
+        paths.extend(DesignPath(r, True, d.element_id, "fill") for r in rings)
+        paths.extend(strokes)
+        if rings:
+            fills.append(FillRegion(d.element_id, tuple(rings), d.fill_rule))
+    return paths, fills
+
+
+def _collinear(pts: np.ndarray, eps: float) -> bool:
+    """All points on one line: a filled ring with no area paints nothing."""
+    rel = pts - pts[0]
+    far = rel[np.argmax(np.einsum("ij,ij->i", rel, rel))]
+    norm = float(np.hypot(*far))
+    if norm <= eps:
+        return True
+    return bool(np.abs(rel[:, 0] * far[1] - rel[:, 1] * far[0]).max() / norm <= eps)
+
+
+def _title(root, is_svg) -> str:
+    for child in root:
+        if isinstance(child.tag, str) and is_svg(child) and local_name(child) == "title":
+            return "".join(child.itertext()).strip()
+    return ""

@@ -1,0 +1,131 @@
+"""Reading the SVG file: size limits, safe XML, the element index the drawing walk needs.
+
+defusedxml refuses entity declarations and external references while the parser reads
+the DTD, before any entity is expanded, so "billion laughs" and external-entity files cost
+nothing. Nesting depth and element count are checked before anything is drawn.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml
+import defusedxml.ElementTree as SafeET
+
+from cam.errors import DesignError, HostileInputError
+
+from .limits import SvgLimits
+from .style import StyleSheet, local_name
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def read_source(source: bytes | str | os.PathLike, limits: SvgLimits) -> tuple[bytes, str]:
+    """(bytes of the SVG, a default name). A str starting with '<' is SVG text."""
+    if isinstance(source, bytes | bytearray):
+        data, name = bytes(source), ""
+    elif isinstance(source, str) and source.lstrip().startswith("<"):
+        data, name = source.encode("utf-8"), ""
+    else:
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise DesignError(f"cannot read design file {str(path)!r}: {exc.strerror}") from None
+        _check_size(size, limits)
+        data, name = path.read_bytes(), path.stem
+    _check_size(len(data), limits)
+    return data, name
+
+
+def _check_size(size: int, limits: SvgLimits) -> None:
+    if size > limits.max_bytes:
+        raise HostileInputError(
+            f"SVG refused: the file is {size / 1e6:.1f} MB, over the "
+            f"{limits.max_bytes / 1e6:.1f} MB limit"
+        )
+
+
+def parse_xml(data: bytes) -> Element:
+    try:
+        return SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.EntitiesForbidden as exc:
+        raise HostileInputError(
+            f"SVG refused: it declares XML entities ({exc.name!r}); "
+            "entities are not accepted in designs"
+        ) from None
+    except defusedxml.ExternalReferenceForbidden as exc:
+        raise HostileInputError(
+            f"SVG refused: it references external XML resources ({exc.sysid!r})"
+        ) from None
+    except defusedxml.DefusedXmlException as exc:
+        raise HostileInputError(f"SVG refused: unsafe XML ({exc})") from None
+    except ParseError as exc:
+        raise DesignError(f"SVG is not well-formed XML: {exc}") from None
+
+
+def check_tree(root: Element, limits: SvgLimits) -> int:
+    """Refuse trees too deep or too large; returns the element count."""
+    count = 0
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        count += 1
+        if count > limits.max_elements:
+            raise HostileInputError(
+                f"SVG refused: more than {limits.max_elements} elements"
+            )
+        if depth > limits.max_depth:
+            raise HostileInputError(
+                f"SVG refused: elements nested deeper than {limits.max_depth} levels"
+            )
+        stack.extend((child, depth + 1) for child in el)
+    return count
+
+
+@dataclass
+class Document:
+    """The parsed tree and the indexes the drawing walk looks things up in."""
+
+    root: Element
+    svg_ns: str  # "{http://www.w3.org/2000/svg}" or "" for a file without namespace
+    parent: dict[Element, Element] = field(default_factory=dict)
+    ids: dict[str, Element] = field(default_factory=dict)
+    locator: dict[Element, str] = field(default_factory=dict)
+    sheet: StyleSheet = field(default_factory=StyleSheet)
+
+    def is_svg(self, el: Element) -> bool:
+        tag = el.tag
+        if not isinstance(tag, str):
+            return False
+        if self.svg_ns:
+            return tag.startswith(self.svg_ns)
+        return not tag.startswith("{")
+
+
+def index(root: Element) -> Document:
+    tag = root.tag if isinstance(root.tag, str) else ""
+    if local_name(root) != "svg":
+        raise DesignError(f"not an SVG file: the root element is <{local_name(root)}>")
+    ns = "{" + SVG_NS + "}" if tag.startswith("{" + SVG_NS + "}") else ""
+    if tag.startswith("{") and not ns:
+        raise DesignError(f"not an SVG file: root element {tag!r} is in another namespace")
+    doc = Document(root, ns)
+    counters: dict[str, int] = {}
+    for el in root.iter():
+        for child in el:
+            doc.parent[child] = el
+        name = local_name(el)
+        counters[name] = counters.get(name, 0) + 1
+        el_id = el.get("id")
+        if el_id and el_id not in doc.ids:
+            doc.ids[el_id] = el
+        doc.locator[el] = el_id or f"{name}#{counters[name]}"
+        if name == "style" and doc.is_svg(el):
+            if (el.get("type") or "text/css").strip().lower() == "text/css":
+                doc.sheet.add("".join(el.itertext()))
+    return doc

@@ -1,0 +1,80 @@
+"""SVG/CSS lengths to user units (CSS px) and millimetres.
+
+CSS fixes 96 px to the inch, so every absolute unit has an exact size in px. Units are
+converted here, at the edge, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+MM_PER_PX = 25.4 / 96.0
+
+# Size of one unit in px. em/ex have no font to refer to in a drawing: CSS's default
+# medium font size (16 px) is what a browser would use for a design without text.
+PX_PER_UNIT: dict[str, float] = {
+    "": 1.0,
+    "px": 1.0,
+    "mm": 96.0 / 25.4,
+    "cm": 960.0 / 25.4,
+    "q": 96.0 / 25.4 / 4.0,
+    "in": 96.0,
+    "pt": 96.0 / 72.0,
+    "pc": 16.0,
+    "em": 16.0,
+    "rem": 16.0,
+    "ex": 8.0,
+}
+
+NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+_LENGTH = re.compile(rf"\s*({NUMBER})\s*([a-zA-Z]*|%)\s*")
+_NUMBER_LIST = re.compile(NUMBER)
+_LIST_SHAPE = re.compile(rf"\s*(?:{NUMBER}(?:\s*,?\s*{NUMBER})*)?\s*")
+
+
+class LengthError(ValueError):
+    """A length attribute that does not parse."""
+
+
+def parse_length(text: str) -> tuple[float, str]:
+    """'10.5mm' -> (10.5, 'mm'); unit lower-cased, '%' kept, '' when unitless."""
+    m = _LENGTH.fullmatch(text)
+    if m is None:
+        raise LengthError(f"not a length: {text!r}")
+    unit = m.group(2).lower()
+    if unit != "%" and unit not in PX_PER_UNIT:
+        raise LengthError(f"unknown unit in {text!r}")
+    value = float(m.group(1))
+    if not math.isfinite(value):
+        raise LengthError(f"length out of range: {text!r}")
+    return value, unit
+
+
+def to_px(text: str, percent_of: float) -> float:
+    """A length in user units (px); percentages are of `percent_of` (px)."""
+    value, unit = parse_length(text)
+    if unit == "%":
+        return value * percent_of / 100.0
+    return value * PX_PER_UNIT[unit]
+
+
+def absolute_mm(text: str | None) -> float | None:
+    """A document width/height in mm, or None when absent, 'auto' or a percentage (the
+    size then comes from the viewBox or the drawing)."""
+    if text is None or text.strip() in ("", "auto"):
+        return None
+    value, unit = parse_length(text)
+    if unit == "%":
+        return None
+    return value * PX_PER_UNIT[unit] * MM_PER_PX
+
+
+def parse_numbers(text: str) -> list[float]:
+    """A list of numbers separated by whitespace and/or single commas (points, viewBox)."""
+    if _LIST_SHAPE.fullmatch(text) is None:
+        raise LengthError(f"malformed number list near {text.strip()[:30]!r}")
+    values = [float(v) for v in _NUMBER_LIST.findall(text)]
+    if not all(math.isfinite(v) for v in values):
+        raise LengthError("number out of range in list")
+    return values

@@ -1,0 +1,360 @@
+"""The drawing walk: which elements are drawn, with which map and which paint.
+
+The walk follows SVG's rendering model: document order, transforms composed down the
+tree, <use> instances inheriting from the <use> (selectors still match where the element
+is written), viewports for nested <svg> and <symbol>, display/visibility/opacity rules.
+It only decides what is drawn; flattening comes after, for all shapes at once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from xml.etree.ElementTree import Element
+
+from cam.errors import DesignError, HostileInputError
+
+from . import shapes
+from .limits import SvgLimits
+from .paint import opacity_value, paint_alpha
+from .parse import XLINK_HREF, Document
+from .pathdata import PathDataError, SubPath, parse_path_data
+from .style import cascade, local_name
+from .transform import (
+    Affine,
+    TransformError,
+    compose,
+    parse_aspect,
+    parse_transform,
+    parse_view_box,
+    translate,
+    view_box_map,
+)
+from .units import LengthError, to_px
+
+# Containers and resources that SVG never renders where they are written.
+NEVER_DRAWN = frozenset(
+    """defs symbol clipPath mask marker pattern linearGradient radialGradient meshgradient
+    metadata title desc style script filter font font-face missing-glyph view cursor
+    animate animateMotion animateTransform animateColor set mpath hatch solidcolor""".split()
+)
+TEXT = frozenset(["text", "tspan", "textPath", "tref", "altGlyph"])
+NOT_CARVED = frozenset(["image", "foreignObject", "video", "audio", "iframe", "canvas"])
+GROUPS = frozenset(["g", "a"])
+
+INHERITED_DEFAULTS: dict[str, str] = {
+    "fill": "black",
+    "stroke": "none",
+    "stroke-width": "1",
+    "visibility": "visible",
+    "fill-rule": "nonzero",
+    "color": "black",
+    "fill-opacity": "1",
+    "stroke-opacity": "1",
+    "stroke-linecap": "butt",
+    "stroke-dasharray": "none",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Ctx:
+    matrix: Affine  # user units of this element's parent -> document mm (y down)
+    style: dict[str, str]  # computed inherited properties of the parent
+    opacity: float  # product of the ancestors' opacity
+    viewport: tuple[float, float]  # nearest viewport, user units (for percentages)
+    prefix: str  # locator of the <use> chain this element is drawn through
+    depth: int
+    uses: frozenset[int]  # id() of elements being instantiated (cycle guard)
+
+
+@dataclass(slots=True)
+class Drawn:
+    """One shape to cut."""
+
+    element_id: str
+    matrix: Affine
+    subpaths: list[SubPath]
+    fill: bool
+    stroke: bool
+    fill_rule: str
+    stroke_width: float  # user units
+    dots: bool  # round/square caps: a zero-length stroked subpath shows as a dot
+
+
+class Walker:
+    def __init__(self, doc: Document, limits: SvgLimits) -> None:
+        self.doc = doc
+        self.limits = limits
+        self.drawn: list[Drawn] = []
+        self.warnings: list[str] = list(doc.sheet.warnings)
+        self.visits = 0
+        self._declared: dict[Element, dict[str, str]] = {}
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+    # -- style ------------------------------------------------------------------------
+    def declared(self, el: Element) -> dict[str, str]:
+        found = self._declared.get(el)
+        if found is None:
+            found = cascade(el, local_name(el), self.doc.sheet, self.doc.parent.get)
+            self._declared[el] = found
+        return found
+
+    def computed(self, el: Element, ctx: Ctx) -> tuple[dict[str, str], dict[str, str]]:
+        own = self.declared(el)
+        style = dict(ctx.style)
+        for prop in INHERITED_DEFAULTS:
+            value = own.get(prop)
+            if value is not None and value.lower() != "inherit":
+                style[prop] = value
+        return style, own
+
+    # -- the walk -------------------------------------------------------------------------
+    def walk(self, el: Element, ctx: Ctx, name: str) -> None:
+        self.visits += 1
+        if self.visits > self.limits.max_elements:
+            raise HostileInputError(
+                f"SVG refused: more than {self.limits.max_elements} elements to draw "
+                "once <use> references are expanded"
+            )
+        if ctx.depth > self.limits.max_depth:
+            raise HostileInputError(
+                f"SVG refused: elements nested deeper than {self.limits.max_depth} levels "
+                "once <use> references are expanded"
+            )
+        if not self.doc.is_svg(el):
+            return  # editor data (inkscape:, sodipodi:, ...) and foreign markup
+        tag = local_name(el)
+        if tag in NEVER_DRAWN or not self.applies(el):
+            return
+        style, own = self.computed(el, ctx)
+        if own.get("display", "").strip().lower() == "none":
+            return
+        if "transform" in own:
+            raise DesignError(
+                f"element {name!r}: CSS transform property is not supported; "
+                "use the transform attribute"
+            )
+        try:
+            matrix = compose(ctx.matrix, parse_transform(el.get("transform")))
+        except TransformError as exc:
+            raise DesignError(f"element {name!r}: {exc}") from None
+        opacity = ctx.opacity * _opacity(own.get("opacity"))
+        inner = replace(ctx, matrix=matrix, style=style, opacity=opacity, depth=ctx.depth + 1)
+        for prop in ("clip-path", "mask"):
+            if own.get(prop, "none").strip().lower() != "none":
+                self.warn(f"{prop} on {name!r} is not applied: the whole shape is cut")
+        if tag in GROUPS or tag == "svg":
+            if tag == "svg":
+                inner = self.nested_viewport(el, inner, name, el.get("width"), el.get("height"))
+                if inner is None:
+                    return
+            self.children(el, inner)
+        elif tag == "switch":
+            self.switch(el, inner)
+        elif tag == "use":
+            self.use(el, inner, name)
+        elif tag in TEXT:
+            if opacity > 0:
+                raise DesignError(
+                    f"design contains text (element {name!r}): "
+                    "convert text to paths before carving"
+                )
+        elif tag in NOT_CARVED:
+            self.warn(f"<{tag}> {name!r} is not carved: only vector paths are")
+        elif tag in _SHAPES:
+            self.shape(el, tag, inner, name)
+        # any other SVG element (unknown, or SVG 2 additions) draws nothing itself
+
+    def locate(self, el: Element, ctx: Ctx) -> str:
+        return ctx.prefix + self.doc.locator[el]
+
+    def children(self, el: Element, ctx: Ctx) -> None:
+        for child in el:
+            if isinstance(child.tag, str):
+                self.walk(child, ctx, self.locate(child, ctx))
+
+    def applies(self, el: Element) -> bool:
+        """Conditional processing: no extension is supported; English is the language."""
+        if el.get("requiredExtensions") is not None:
+            return False
+        langs = el.get("systemLanguage")
+        if langs is not None:
+            return any(lang.strip().lower().startswith("en") for lang in langs.split(","))
+        return True
+
+    def switch(self, el: Element, ctx: Ctx) -> None:
+        for child in el:
+            if isinstance(child.tag, str) and self.doc.is_svg(child) and self.applies(child):
+                self.walk(child, ctx, self.locate(child, ctx))
+                return
+
+    def nested_viewport(
+        self, el: Element, ctx: Ctx, name: str, width: str | None, height: str | None
+    ) -> Ctx | None:
+        """The context inside a nested <svg> or an instantiated <symbol>; None when its
+        viewport is empty (nothing drawn)."""
+        vw, vh = ctx.viewport
+        try:
+            x = to_px(el.get("x") or "0", vw) if local_name(el) == "svg" else 0.0
+            y = to_px(el.get("y") or "0", vh) if local_name(el) == "svg" else 0.0
+            w = to_px(width if width and width.strip() != "auto" else "100%", vw)
+            h = to_px(height if height and height.strip() != "auto" else "100%", vh)
+            vb = parse_view_box(el.get("viewBox"))
+            aspect = parse_aspect(el.get("preserveAspectRatio"))
+        except (LengthError, TransformError) as exc:
+            raise DesignError(f"element {name!r}: {exc}") from None
+        if w <= 0 or h <= 0:
+            return None
+        if vb is None:
+            return replace(ctx, matrix=compose(ctx.matrix, translate(x, y)), viewport=(w, h))
+        inner = view_box_map(vb, aspect, w, h, x, y)
+        return replace(ctx, matrix=compose(ctx.matrix, inner), viewport=(vb[2], vb[3]))
+
+    def use(self, el: Element, ctx: Ctx, name: str) -> None:
+        href = el.get("href") or el.get(XLINK_HREF) or ""
+        href = href.strip()
+        if not href.startswith("#"):
+            self.warn(f"<use> {name!r} refers to {href!r} outside this file: not drawn")
+            return
+        target = self.doc.ids.get(href[1:])
+        if target is None:
+            self.warn(f"<use> {name!r} refers to missing {href!r}: not drawn")
+            return
+        if id(target) in ctx.uses or _is_ancestor(target, el, self.doc.parent):
+            raise HostileInputError(f"SVG refused: <use> {name!r} makes a cycle through {href!r}")
+        vw, vh = ctx.viewport
+        try:
+            x, y = to_px(el.get("x") or "0", vw), to_px(el.get("y") or "0", vh)
+        except LengthError as exc:
+            raise DesignError(f"element {name!r}: {exc}") from None
+        inner = replace(
+            ctx,
+            matrix=compose(ctx.matrix, translate(x, y)),
+            prefix=name + ">",
+            uses=ctx.uses | {id(target)},
+        )
+        target_name = self.locate(target, inner)
+        if local_name(target) == "symbol" and self.doc.is_svg(target):
+            self.symbol(target, el, inner, target_name)
+        elif local_name(target) == "svg" and self.doc.is_svg(target):
+            self.walk_svg_instance(target, el, inner, target_name)
+        else:
+            self.walk(target, inner, target_name)
+
+    def symbol(self, sym: Element, use: Element, ctx: Ctx, name: str) -> None:
+        self.visits += 1
+        style, own = self.computed(sym, ctx)
+        if own.get("display", "").strip().lower() == "none" or not self.applies(sym):
+            return
+        width = use.get("width") or sym.get("width")
+        height = use.get("height") or sym.get("height")
+        inner = replace(ctx, style=style, opacity=ctx.opacity * _opacity(own.get("opacity")))
+        inner = self.nested_viewport(sym, replace(inner, depth=ctx.depth + 1), name, width, height)
+        if inner is not None:
+            self.children(sym, inner)
+
+    def walk_svg_instance(self, svg: Element, use: Element, ctx: Ctx, name: str) -> None:
+        # a <use> of an <svg> sizes its viewport with the <use>'s width/height when given
+        w, h = use.get("width"), use.get("height")
+        if w is None and h is None:
+            self.walk(svg, ctx, name)
+            return
+        self.visits += 1
+        style, own = self.computed(svg, ctx)
+        if own.get("display", "").strip().lower() == "none":
+            return
+        inner = replace(ctx, style=style, opacity=ctx.opacity * _opacity(own.get("opacity")))
+        inner = self.nested_viewport(
+            svg, replace(inner, depth=ctx.depth + 1), name, w or svg.get("width"),
+            h or svg.get("height"),
+        )
+        if inner is not None:
+            self.children(svg, inner)
+
+    # -- shapes ---------------------------------------------------------------------------
+    def shape(self, el: Element, tag: str, ctx: Ctx, name: str) -> None:
+        vw, vh = ctx.viewport
+        try:
+            if tag == "path":
+                subs = parse_path_data(el.get("d"))
+            elif tag in ("polyline", "polygon"):
+                subs = shapes.poly(el, closed=tag == "polygon")
+            else:
+                subs = _SHAPES[tag](el, vw, vh)
+        except (PathDataError, shapes.ShapeError) as exc:
+            raise DesignError(f"{tag} {name!r}: {exc}") from None
+        if not subs:
+            return
+        style = ctx.style
+        visible = style["visibility"].strip().lower() not in ("hidden", "collapse")
+        fill = tag != "line" and visible and self.alpha("fill", ctx, name) > 0
+        stroke = visible and self.alpha("stroke", ctx, name) > 0
+        width = self.stroke_width(style, vw, vh) if stroke else 0.0
+        stroke = stroke and width > 0
+        if not (fill or stroke):
+            return
+        if stroke and style["stroke-dasharray"].strip().lower() not in ("none", ""):
+            self.warn(f"stroke-dasharray on {name!r} is ignored: the whole line is cut")
+        own = self.declared(el)
+        if any(own.get(m, "none").strip().lower() != "none" for m in _MARKERS):
+            self.warn(f"markers on {name!r} are not carved")
+        rule = style["fill-rule"].strip().lower()
+        self.drawn.append(
+            Drawn(
+                name,
+                ctx.matrix,
+                subs,
+                fill,
+                stroke,
+                "evenodd" if rule == "evenodd" else "nonzero",
+                width,
+                style["stroke-linecap"].strip().lower() in ("round", "square"),
+            )
+        )
+
+    def alpha(self, prop: str, ctx: Ctx, name: str) -> float:
+        """Effective opacity of the fill or stroke: paint alpha x prop-opacity x opacity."""
+        style = ctx.style
+        alpha, warning = paint_alpha(style[prop], style["color"], self.doc.ids)
+        if warning:
+            self.warn(f"{name!r}: {warning}")
+        if alpha is None:
+            self.warn(f"{name!r}: {prop} {style[prop]!r} is not a colour: taken as the default")
+            alpha = 1.0 if prop == "fill" else 0.0
+        own = opacity_value(style[prop + "-opacity"])
+        return alpha * (1.0 if own is None else own) * ctx.opacity
+
+    def stroke_width(self, style: dict[str, str], vw: float, vh: float) -> float:
+        try:
+            return to_px(style["stroke-width"], math.hypot(vw, vh) / math.sqrt(2.0))
+        except LengthError:
+            return 1.0
+
+
+_SHAPES = {
+    "path": None,
+    "rect": shapes.rect,
+    "circle": shapes.circle,
+    "ellipse": shapes.ellipse,
+    "line": shapes.line,
+    "polyline": None,
+    "polygon": None,
+}
+_MARKERS = ("marker-start", "marker-mid", "marker-end")
+
+
+def _opacity(text: str | None) -> float:
+    value = opacity_value(text)
+    return 1.0 if value is None else value
+
+
+def _is_ancestor(candidate: Element, el: Element, parent: dict[Element, Element]) -> bool:
+    node: Element | None = el
+    while node is not None:
+        if node is candidate:
+            return True
+        node = parent.get(node)
+    return False
