@@ -50,7 +50,9 @@ def load_svg(
     _walk_root(walker, geo)
     try:
         flat = flatten(
-            [(d.matrix, d.subpaths) for d in walker.drawn], tolerance, limits.max_segments,
+            [(d.matrix, d.subpaths) for d in walker.drawn],
+            tolerance,
+            limits.max_segments,
             DEFAULT.coord_eps,
         )
     except SegmentLimitError as exc:
@@ -142,7 +144,9 @@ def _assemble(
                     continue
                 if len(pts) == 2 and closed:
                     closed = False  # there and back along one line: cut it once
-                strokes.append(DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm))
+                strokes.append(
+                    DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm)
+                )
         if degenerate:
             warnings.append(f"{d.element_id!r}: subpath(s) of zero length or area dropped")
         paths.extend(DesignPath(r, True, d.element_id, "fill") for r in rings)

@@ -76,9 +76,7 @@ def check_tree(root: Element, limits: SvgLimits) -> int:
         el, depth = stack.pop()
         count += 1
         if count > limits.max_elements:
-            raise HostileInputError(
-                f"SVG refused: more than {limits.max_elements} elements"
-            )
+            raise HostileInputError(f"SVG refused: more than {limits.max_elements} elements")
         if depth > limits.max_depth:
             raise HostileInputError(
                 f"SVG refused: elements nested deeper than {limits.max_depth} levels"

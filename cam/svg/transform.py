@@ -92,7 +92,7 @@ def parse_transform(text: str | None) -> Affine:
     while pos < len(text):
         m = _ITEM.match(text, pos)
         if m is None or m.end() == pos:
-            raise TransformError(f"malformed transform near {text[pos:pos + 30].strip()!r}")
+            raise TransformError(f"malformed transform near {text[pos : pos + 30].strip()!r}")
         name, raw = m.group(1), m.group(2)
         args = [float(v) for v in _NUM.findall(raw)]
         if len(args) not in _ARITY[name] or not all(math.isfinite(v) for v in args):

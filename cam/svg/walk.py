@@ -159,8 +159,7 @@ class Walker:
         elif tag in TEXT:
             if opacity > 0:
                 raise DesignError(
-                    f"design contains text (element {name!r}): "
-                    "convert text to paths before carving"
+                    f"design contains text (element {name!r}): convert text to paths before carving"
                 )
         elif tag in NOT_CARVED:
             self.warn(f"<{tag}> {name!r} is not carved: only vector paths are")
@@ -268,7 +267,10 @@ class Walker:
             return
         inner = replace(ctx, style=style, opacity=ctx.opacity * _opacity(own.get("opacity")))
         inner = self.nested_viewport(
-            svg, replace(inner, depth=ctx.depth + 1), name, w or svg.get("width"),
+            svg,
+            replace(inner, depth=ctx.depth + 1),
+            name,
+            w or svg.get("width"),
             h or svg.get("height"),
         )
         if inner is not None:
