@@ -1,0 +1,323 @@
+"""Guards and actions of the transitions in jobs/states.py.
+
+A guard raises (GuardFailed, InvalidPayload, NotAllowed) and changes nothing. An action makes the
+in-transaction changes that go with the event (an assignment, a certificate version, a pickup
+code) and, for a transition whose target the table leaves open, returns the new state. The
+state itself is only ever set by the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from decimal import Decimal
+
+from sqlalchemy import select, update
+
+from jobs.errors import GuardFailed, InvalidPayload, NotAllowed, PickupCodeRejected
+from jobs.types import ADMIN, ARTISAN, CNC_OPERATOR, PRE_CARVING, SUPERVISOR, Context, State
+from workshop.models import (
+    Assignment,
+    CarvingMode,
+    Certificate,
+    CertificateStatus,
+    Delivery,
+    Design,
+    Machine,
+    Piece,
+    User,
+)
+
+# unambiguous to read aloud at a counter: no 0/O, 1/I/L
+PICKUP_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PICKUP_CODE_LENGTH = 8
+
+
+# ---- receipt and routing -------------------------------------------------------------------
+
+def check_receipt(ctx: Context) -> None:
+    if ctx.data["channel"] == "courier":
+        missing = {f: "required when the stone arrives by courier"
+                   for f in ("carrier", "tracking_no") if not ctx.data.get(f)}
+        if missing:
+            raise InvalidPayload("courier receipt needs carrier and tracking number",
+                                 fields=missing)
+
+
+def receive(ctx: Context) -> State:
+    """Weigh the stone against its certificate: beyond the tolerance it waits on hold."""
+    piece = ctx.session.get_one(Piece, ctx.job.piece_id)
+    certified = Decimal(piece.mass_mg) / 1000
+    measured = Decimal(ctx.data["mass_g"])
+    difference = measured - certified
+    allowed = max(ctx.settings.mass_tolerance_g,
+                  certified * ctx.settings.mass_tolerance_pct / 100)
+    ctx.recorded.update(certified_mass_g=str(certified), mass_difference_g=str(difference),
+                        mass_tolerance_g=str(allowed))
+    ctx.data.setdefault("received_by", ctx.actor.label)
+    if abs(difference) > allowed:
+        ctx.job.held_from = State.RECEIVED
+        ctx.job.review_reason = (
+            f"mass on arrival {measured} g differs from the certificate's {certified} g by "
+            f"{difference:+} g (tolerance {allowed} g)")
+        return State.ON_HOLD
+    return State.RECEIVED
+
+
+def route(ctx: Context) -> State:
+    return State.TOOLPATH_PENDING if ctx.job.route == CarvingMode.MACHINE else State.TICKET_OPEN
+
+
+def reroute(ctx: Context) -> State:
+    _end_assignments(ctx)
+    ctx.job.route = ctx.data["route"]
+    ctx.job.review_reason = None
+    return route(ctx)
+
+
+def check_machine_route(ctx: Context) -> None:
+    if ctx.job.route != CarvingMode.MACHINE:
+        raise GuardFailed("only a machine job has a program to generate again",
+                          route=ctx.job.route)
+
+
+def program_failed(ctx: Context) -> None:
+    ctx.job.review_reason = ctx.data["reason"]
+
+
+def clear_review(ctx: Context) -> None:
+    ctx.job.review_reason = None
+
+
+# ---- assignment and carving ------------------------------------------------------------------
+
+def check_assign(ctx: Context) -> None:
+    if ctx.job.route == CarvingMode.MACHINE:
+        machine_id = ctx.data.get("machine_id")
+        if machine_id is None:
+            raise InvalidPayload("a machine job is assigned to a machine",
+                                 fields={"machine_id": "required on the machine route"})
+        machine = ctx.session.get(Machine, machine_id)
+        if machine is None:
+            raise InvalidPayload("no such machine", fields={"machine_id": f"unknown: {machine_id}"})
+        problems = machine_fit_problems(ctx.session.get_one(Piece, ctx.job.piece_id), machine)
+        if problems:
+            raise GuardFailed(f"{machine.code} cannot carve this piece: {'; '.join(problems)}",
+                              problems=problems)
+        return
+    artisan_id = ctx.data.get("artisan_id")
+    if artisan_id is None and ctx.actor.role == ARTISAN:
+        ctx.data["artisan_id"] = artisan_id = ctx.actor.id  # an artisan takes the ticket
+    if artisan_id is None:
+        raise InvalidPayload("a hand job is assigned to an artisan",
+                             fields={"artisan_id": "required on the hand route"})
+    artisan = ctx.session.get(User, artisan_id)
+    if artisan is None or artisan.role != ARTISAN or not artisan.active:
+        raise InvalidPayload("no such artisan", fields={"artisan_id": f"not an artisan: {artisan_id}"})
+    if ctx.actor.role == ARTISAN and artisan_id != ctx.actor.id:
+        raise NotAllowed("an artisan takes tickets for themself only")
+
+
+def machine_fit_problems(piece: Piece, machine: Machine) -> list[str]:
+    """Why ``machine`` cannot hold ``piece`` (empty when it can): envelope and axes."""
+    from machines.errors import MachineError
+    from machines.profiles import get_machine
+
+    try:
+        profile = get_machine(machine.profile)
+    except MachineError as exc:
+        return [str(exc)]
+    problems = []
+    sizes = [Decimal(str(v)) for k, v in (piece.dimensions or {}).items()
+             if k.endswith("_mm") and k not in ("thickness_mm", "inner_diameter_mm")]
+    largest = max(sizes, default=Decimal(0))
+    reach = Decimal(str(min(profile.envelope["x"], profile.envelope["y"])))
+    if largest > reach:
+        problems.append(f"piece spans {largest} mm, the table reaches {reach} mm")
+    # the outside of a bangle is a cylinder: it turns under the tool on a rotary axis
+    if piece.shape == "bangle" and "A" not in profile.axes:
+        problems.append(f"a bangle needs a rotary A axis; {profile.name} has {profile.axes}")
+    return problems
+
+
+def assign(ctx: Context) -> None:
+    _end_assignments(ctx)
+    ctx.session.add(Assignment(
+        job_id=ctx.job.id, machine_id=ctx.data.get("machine_id"),
+        artisan_id=ctx.data.get("artisan_id"),
+        assigned_by_id=ctx.actor.id if ctx.actor.kind == "user" else None,
+        notes=ctx.data.get("note", "")))
+
+
+def _end_assignments(ctx: Context) -> None:
+    ctx.session.execute(update(Assignment).where(Assignment.job_id == ctx.job.id,
+                                                 Assignment.active.is_(True))
+                        .values(active=False))
+
+
+def active_assignment(ctx: Context) -> Assignment | None:
+    return ctx.session.scalar(select(Assignment).where(
+        Assignment.job_id == ctx.job.id, Assignment.active.is_(True))
+        .order_by(Assignment.id.desc()))
+
+
+def check_hands(ctx: Context) -> None:
+    """Machine jobs are run by CNC operators, hand jobs by the artisan holding the ticket."""
+    role = ctx.actor.role
+    if role in (ADMIN, SUPERVISOR):
+        return
+    if role == CNC_OPERATOR and ctx.job.route != CarvingMode.MACHINE:
+        raise NotAllowed("a CNC operator runs machine jobs; this is a hand job")
+    if role == ARTISAN:
+        if ctx.job.route != CarvingMode.HAND:
+            raise NotAllowed("an artisan runs hand jobs; this is a machine job")
+        current = active_assignment(ctx)
+        if current is None or current.artisan_id != ctx.actor.id:
+            raise NotAllowed("this ticket is assigned to another artisan")
+
+
+def progress(ctx: Context) -> None:
+    current = active_assignment(ctx)
+    if current is not None:
+        current.progress_pct = ctx.data["pct"]
+
+
+def qc_fail(ctx: Context) -> None:
+    ctx.job.rework_count += 1
+    ctx.recorded["rework_count"] = ctx.job.rework_count
+
+
+# ---- certificate -----------------------------------------------------------------------------
+
+def reissue_certificate(ctx: Context) -> None:
+    """Record a new certificate version and supersede the current one, in this transaction."""
+    piece = ctx.session.get_one(Piece, ctx.job.piece_id)
+    current = ctx.session.scalar(
+        select(Certificate).where(Certificate.piece_id == piece.id,
+                                  Certificate.status == CertificateStatus.VALID)
+        .order_by(Certificate.version.desc()).with_for_update())
+    if current is None:
+        raise GuardFailed(f"piece {piece.certificate_no} has no valid certificate to re-issue")
+    version = current.version + 1
+    new = Certificate(
+        piece_id=piece.id, number=f"{piece.certificate_no}-V{version}", version=version,
+        status=CertificateStatus.VALID, supersedes_id=current.id, job_id=ctx.job.id,
+        content={"identification": identification(current), "carving": carving_info(ctx)})
+    ctx.session.add(new)
+    ctx.session.flush()
+    current.status = CertificateStatus.SUPERSEDED
+    current.superseded_by_id = new.id
+    ctx.recorded.update(certificate_number=new.number, supersedes=current.number)
+
+
+def identification(certificate: Certificate) -> dict:
+    content = certificate.content or {}
+    return dict(content.get("identification", content))
+
+
+def carving_info(ctx: Context) -> dict:
+    design = ctx.session.get(Design, ctx.job.design_id) if ctx.job.design_id else None
+    current = active_assignment(ctx)
+    info: dict[str, object] = {
+        "job_id": ctx.job.id,
+        "design": {"code": design.code, "title": design.title} if design else None,
+        "mode": ctx.job.route,
+        "face": ctx.job.face,
+        "date": dt.datetime.now(dt.UTC).date().isoformat(),
+        "rework_count": ctx.job.rework_count,
+    }
+    if current is not None and current.machine_id:
+        machine = ctx.session.get_one(Machine, current.machine_id)
+        info["machine"] = {"code": machine.code, "name": machine.name}
+    if current is not None and current.artisan_id:
+        artisan = ctx.session.get_one(User, current.artisan_id)
+        info["artisan"] = {"username": artisan.username, "name": artisan.display_name}
+    return info
+
+
+# ---- dispatch and pickup -----------------------------------------------------------------
+
+def _check_set_ready(ctx: Context, delivery: str) -> None:
+    order = ctx.job.order
+    if order.delivery != delivery:
+        raise GuardFailed(f"the customer chose {order.delivery}, not {delivery}",
+                          delivery=order.delivery)
+    waiting = [f"job {j.id} is {j.state}" for j in order.jobs if j.id != ctx.job.id
+               and j.state not in (State.READY_FOR_DISPATCH, State.CANCELLED, State.RETURNED)]
+    if waiting:
+        raise GuardFailed("the set leaves together; not all of its pieces are ready: "
+                          + ", ".join(waiting), waiting=waiting)
+
+
+def check_courier(ctx: Context) -> None:
+    _check_set_ready(ctx, Delivery.COURIER)
+
+
+def check_pickup(ctx: Context) -> None:
+    _check_set_ready(ctx, Delivery.PICKUP)
+
+
+def dispatch(ctx: Context) -> None:
+    ctx.job.order.carrier = ctx.data["carrier"]
+    ctx.job.order.tracking_no = ctx.data["tracking_no"]
+
+
+def pickup_code_hash(secret_key: str, order_id: int, code: str) -> str:
+    # keyed: a short code hashed plainly would fall to a brute force of a leaked database
+    message = f"pickup:{order_id}:{code.strip().upper()}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
+
+
+def issue_pickup_code(ctx: Context) -> None:
+    if "pickup_code" in ctx.one_time:  # one code for the whole set
+        return
+    code = "".join(secrets.choice(PICKUP_ALPHABET) for _ in range(PICKUP_CODE_LENGTH))
+    order = ctx.job.order
+    order.pickup_code_hash = pickup_code_hash(ctx.settings.secret_key, order.id, code)
+    order.pickup_attempts = 0
+    ctx.one_time["pickup_code"] = code
+
+
+def check_pickup_code(ctx: Context) -> None:
+    order = ctx.job.order
+    waiting = [f"job {j.id} is {j.state}" for j in order.jobs if j.id != ctx.job.id
+               and j.state not in (State.AWAITING_PICKUP, State.CANCELLED, State.RETURNED)]
+    if waiting:
+        raise GuardFailed("the set is collected together; " + ", ".join(waiting), waiting=waiting)
+    if order.pickup_attempts >= ctx.settings.pickup_max_attempts:
+        raise GuardFailed("pickup is locked after too many wrong codes; a supervisor reviews it")
+    expected = order.pickup_code_hash or ""
+    given = pickup_code_hash(ctx.settings.secret_key, order.id, ctx.data["code"])
+    if not hmac.compare_digest(expected, given):
+        left = ctx.settings.pickup_max_attempts - order.pickup_attempts - 1
+        raise PickupCodeRejected("wrong pickup code", attempts_left=max(left, 0))
+
+
+# ---- holds, review, cancellation ---------------------------------------------------------
+
+def hold(ctx: Context) -> None:
+    ctx.job.held_from = ctx.job.state
+    ctx.job.review_reason = ctx.data["reason"]
+
+
+def release(ctx: Context) -> State:
+    back = State(ctx.job.held_from or State.RECEIVED)
+    ctx.job.held_from = None
+    ctx.job.review_reason = None
+    if back == State.AWAITING_PICKUP:
+        ctx.job.order.pickup_attempts = 0
+    return back
+
+
+def check_uncarved(ctx: Context) -> None:
+    """Cancel and return need an uncut stone: before carving, or held before carving."""
+    if ctx.job.state == State.ON_HOLD and State(ctx.job.held_from or "") not in PRE_CARVING:
+        raise GuardFailed(f"the job was held while {ctx.job.held_from}: carving had started")
+
+
+def end_work(ctx: Context) -> None:
+    _end_assignments(ctx)
+    ctx.job.held_from = None
+    ctx.job.review_reason = ctx.data.get("reason")
