@@ -1,0 +1,344 @@
+"""Arc fitting: replace runs of polyline vertices that lie on a circle by G2/G3-ready arcs.
+
+A flattened curve arrives as thousands of short segments; a controller runs them faster and
+smoother as a few arcs. The guarantee this module keeps (and its tests check) is that the
+Hausdorff distance between the output (arcs and lines) and the input polyline is at most
+``tolerance``, so the cut never strays from the design by more than the budget it was given.
+
+How one arc is accepted, for a run of vertices p_s .. p_e:
+
+* the circle is fitted with its centre on the perpendicular bisector of p_s p_e (so the arc
+  starts and ends exactly on input vertices and both radii agree to rounding error): an
+  algebraic (Kasa) least-squares fit constrained to that line, refined by Gauss-Newton on
+  the geometric distance;
+* every vertex is within ``tolerance`` of the circle, and every segment is too: the distance
+  from the centre to a segment is the segment's innermost point, its endpoints the outermost,
+  so ``r - dist(centre, segment) <= tolerance`` bounds the inward error exactly. Seen from the
+  centre, each segment and its piece of arc span the same angles, so this one number bounds
+  the distance in both directions (Hausdorff), not merely the vertices' radial error;
+* the vertices advance monotonically around the centre in one direction, each segment by
+  less than 90 degrees, the whole sweep at most ``max_sweep_deg`` (never a full circle, and
+  the centre offsets I/J stay well conditioned), radius at most ``max_radius`` (so
+  near-collinear vertices stay lines), and the sweep not numerically degenerate.
+
+Runs grow greedily from each start: a batch of short lengths is tested in one vectorized
+call, longer runs by doubling then a batched bisection, so the work is O(n log n). A
+vectorized pre-screen of every start at ``min_points`` lets straight stretches skip the
+search entirely.
+
+Machine coordinates: Y is up, so counter-clockwise (G3) is the mathematical positive sense.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Arc", "Line", "arc_sweep", "fit_arcs", "sample_elements"]
+
+_BATCH = 16  # run lengths tested per vectorized call
+_BATCH_CELLS = 2048  # vertices x lengths per call beyond which the bisection narrows
+_GAUSS_NEWTON_STEPS = 1
+_MIN_SAGITTA = 1e-6  # mm: an arc bulging less than this off its chord is a line
+_PRESCREEN_FROM = 12  # vertices left: below this, testing each start directly is cheaper
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """Straight to (x, y)."""
+
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Arc:
+    """Arc to (x, y) about the centre (cx, cy); clockwise is G2, counter-clockwise G3."""
+
+    x: float
+    y: float
+    cx: float
+    cy: float
+    clockwise: bool
+
+
+def fit_arcs(
+    points: np.ndarray,
+    closed: bool,
+    tolerance: float,
+    *,
+    min_points: int = 4,
+    max_radius: float = 500.0,
+    max_sweep_deg: float = 180.0,
+) -> list[Line | Arc]:
+    """Fit arcs to a polyline.
+
+    points: (n, 2) float, machine mm. The output starts implicitly at points[0] and ends at
+    points[-1], or back at points[0] when ``closed`` (the first point not repeated at the end).
+    Every element ends exactly on an input vertex. Zero-length steps are dropped.
+    """
+    pts = _coerce(points, closed)
+    if tolerance <= 0 or not math.isfinite(tolerance):
+        raise ValueError(f"tolerance must be a positive number of mm, got {tolerance!r}")
+    if min_points < 3:
+        raise ValueError(f"min_points must be at least 3, got {min_points}")
+    limits = _Limits(tolerance, max_radius, math.radians(max_sweep_deg))
+    n = len(pts)
+    out: list[Line | Arc] = []
+    if n < 2:
+        return out
+    z = pts[:, 0] + 1j * pts[:, 1]
+    # screening every start costs one vectorized call: worth it once a straight stretch shows
+    starts_ok: np.ndarray | None = None
+    s = 0
+    while s < n - 1:
+        if starts_ok is not None and not starts_ok[s]:
+            s = _emit_lines(pts, s, _next_true(starts_ok, s), out)
+            continue
+        found = _longest_arc(z, s, min_points, limits) if n - s >= min_points else None
+        if found is None:
+            if starts_ok is None and n - s >= _PRESCREEN_FROM:
+                starts_ok = _prescreen(z, min_points, limits)
+            s = _emit_lines(pts, s, s + 1, out)
+            continue
+        length, centre, ccw = found
+        e = s + length - 1
+        out.append(
+            Arc(
+                float(pts[e, 0]),
+                float(pts[e, 1]),
+                float(pts[s, 0] + centre.real),
+                float(pts[s, 1] + centre.imag),
+                not ccw,
+            )
+        )
+        s = e
+    return out
+
+
+def arc_sweep(x0: float, y0: float, arc: Arc) -> float:
+    """Signed sweep (radians) of ``arc`` started at (x0, y0): positive counter-clockwise."""
+    a0 = math.atan2(y0 - arc.cy, x0 - arc.cx)
+    a1 = math.atan2(arc.y - arc.cy, arc.x - arc.cx)
+    sweep = a1 - a0
+    if arc.clockwise:
+        while sweep >= 0.0:
+            sweep -= 2.0 * math.pi
+    else:
+        while sweep <= 0.0:
+            sweep += 2.0 * math.pi
+    return sweep
+
+
+def sample_elements(
+    start: tuple[float, float], elements: list[Line | Arc], step: float
+) -> np.ndarray:
+    """Points along the elements from ``start``, at most ``step`` mm apart: (m, 2) float."""
+    chunks = [np.array([start], dtype=float)]
+    x0, y0 = start
+    for el in elements:
+        if isinstance(el, Arc):
+            sweep = arc_sweep(x0, y0, el)
+            r = math.hypot(x0 - el.cx, y0 - el.cy)
+            k = max(1, math.ceil(abs(sweep) * r / step))
+            ang = math.atan2(y0 - el.cy, x0 - el.cx) + sweep * np.arange(1, k + 1) / k
+            chunk = np.column_stack([el.cx + r * np.cos(ang), el.cy + r * np.sin(ang)])
+            chunk[-1] = (el.x, el.y)
+        else:
+            k = max(1, math.ceil(math.hypot(el.x - x0, el.y - y0) / step))
+            f = np.arange(1, k + 1)[:, None] / k
+            chunk = np.array([x0, y0]) + f * np.array([el.x - x0, el.y - y0])
+        chunks.append(chunk)
+        x0, y0 = el.x, el.y
+    return np.vstack(chunks)
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    tolerance: float
+    max_radius: float
+    max_sweep: float  # radians
+
+
+def _coerce(points: np.ndarray, closed: bool) -> np.ndarray:
+    pts = np.asarray(points, dtype=np.float64)
+    if pts.ndim != 2 or pts.shape[1] != 2:
+        raise ValueError(f"points must be an (n, 2) array, got shape {pts.shape}")
+    if not np.isfinite(pts).all():
+        raise ValueError("points contain NaN or infinite coordinates")
+    if closed and len(pts) > 1 and not np.array_equal(pts[0], pts[-1]):
+        pts = np.vstack([pts, pts[:1]])
+    return pts
+
+
+def _emit_lines(pts: np.ndarray, s: int, stop: int, out: list[Line | Arc]) -> int:
+    """Lines from vertex s to vertex ``stop``; returns ``stop``."""
+    seg = pts[s + 1 : stop + 1]
+    moved = np.any(seg != pts[s:stop], axis=1)
+    out.extend(Line(float(x), float(y)) for x, y in seg[moved])
+    return stop
+
+
+def _next_true(flags: np.ndarray, s: int) -> int:
+    """First index after s whose flag is set, or the last vertex."""
+    nxt = np.flatnonzero(flags[s + 1 :])
+    return s + 1 + int(nxt[0]) if len(nxt) else len(flags)
+
+
+def _prescreen(z: np.ndarray, m: int, limits: _Limits) -> np.ndarray:
+    """(n - 1,) bool: whether the run of ``m`` vertices from each start is a valid arc.
+
+    Starts too close to the end to hold ``m`` vertices are False.
+    """
+    flags = np.zeros(len(z) - 1, dtype=bool)
+    if len(z) >= m:
+        win = np.lib.stride_tricks.sliding_window_view(z, m)
+        q = win - win[:, :1]
+        flags[: len(q)] = _check(q, np.full(len(q), m - 1), limits)[0]
+    return flags
+
+
+def _longest_arc(
+    z: np.ndarray, s: int, m: int, limits: _Limits
+) -> tuple[int, complex, bool] | None:
+    """The longest valid arc from vertex s found by the greedy search: (length, centre, ccw)."""
+    rem = len(z) - s  # vertices available, counting s
+    top = rem if rem <= 3 * _BATCH else m + _BATCH - 1
+    best = _best_of(z, s, np.arange(m, top + 1), limits)
+    if best is None:
+        return None
+    lo = best[0]
+    if lo < top or lo == rem:
+        return best
+    hi = None
+    while hi is None and lo < rem:  # gallop
+        trial = _best_of(z, s, np.array([min(2 * lo, rem)]), limits)
+        if trial is None:
+            hi = min(2 * lo, rem)
+        else:
+            best, lo = trial, trial[0]
+    while hi is not None and hi - lo > 1:  # batched bisection of the gap (lo valid, hi not)
+        # a batch costs (candidates x span): wide on short runs, plain bisection on long ones
+        width = max(1, min(_BATCH, _BATCH_CELLS // hi, hi - lo - 1))
+        cands = np.unique(lo + (hi - lo) * np.arange(1, width + 1) // (width + 1))
+        trial = _best_of(z, s, cands, limits)
+        if trial is None:
+            hi = int(cands[0])
+            continue
+        best, lo = trial, trial[0]
+        above = cands[cands > lo]
+        hi = int(above[0]) if len(above) else hi
+    return best
+
+
+def _best_of(
+    z: np.ndarray, s: int, lengths: np.ndarray, limits: _Limits
+) -> tuple[int, complex, bool] | None:
+    """Among runs from s of the given lengths, the longest valid one: (length, centre, ccw)."""
+    span = int(lengths.max())
+    q = z[s : s + span] - z[s]
+    ok, centres, ccw = _check(np.broadcast_to(q, (len(lengths), span)), lengths - 1, limits)
+    good = np.flatnonzero(ok)
+    if not len(good):
+        return None
+    k = int(good[-1])
+    return int(lengths[k]), complex(centres[k]), bool(ccw[k])
+
+
+def _check(
+    q: np.ndarray, ends: np.ndarray, limits: _Limits
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fit and validate K runs at once, points as complex numbers x + iy.
+
+    q: (K, L) complex vertices relative to each run's start (q[:, 0] == 0); ends: (K,) index
+    of each run's last vertex (vertices past it are ignored). Returns ok (K,) bool, the
+    centres (K,) complex relative to the start, and ccw (K,) bool.
+    """
+    vmask = np.arange(q.shape[1])[None, :] <= ends[:, None]
+    smask = vmask[:, 1:]
+    half = q[np.arange(len(ends)), ends] / 2.0
+    hlen2 = half.real**2 + half.imag**2
+    ok = hlen2 > 1e-18
+    hlen2 = np.where(ok, hlen2, 1.0)  # degenerate runs are refused; keep their arithmetic finite
+    normal = 1j * half / np.sqrt(hlen2)  # left of the chord
+    t = _constrained_kasa(q, half, normal, vmask)
+    ok &= np.isfinite(t)
+    t = np.where(ok, t, 0.0)
+    for _ in range(_GAUSS_NEWTON_STEPS):
+        t = _gauss_newton_step(q, half, normal, hlen2, t, vmask)
+    centre = half + t * normal
+    r = np.sqrt(hlen2 + t * t)
+    ok &= r <= limits.max_radius
+    u = q - centre[:, None]
+    radial = np.abs(np.abs(u) - r[:, None])
+    ok &= _max(radial * vmask, axis=1) <= limits.tolerance
+    ok &= _inward_error(u, r, smask) <= limits.tolerance
+    ccw, sweep, monotone = _sweep(u, smask)
+    ok &= monotone & (sweep <= limits.max_sweep + 1e-12)
+    ok &= r * (1.0 - np.cos(np.minimum(sweep, math.pi) / 2.0)) >= _MIN_SAGITTA
+    return ok, centre, ccw
+
+
+def _constrained_kasa(
+    q: np.ndarray, half: np.ndarray, normal: np.ndarray, vmask: np.ndarray
+) -> np.ndarray:
+    """Offset t of the centre along the bisector normal minimizing the algebraic residual.
+
+    With the centre c = half + t n (relative to the start), a vertex q's algebraic residual
+    |q - c|^2 - r^2 is |q|^2 - 2 q.half - 2 t q.n: linear in t, solved in closed form.
+    """
+    a = q.real**2 + q.imag**2 - 2.0 * _dot(q, half[:, None])
+    b = _dot(q, normal[:, None]) * vmask
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _sum(a * b, axis=1) / (2.0 * _sum(b * b, axis=1))
+
+
+def _gauss_newton_step(
+    q: np.ndarray,
+    half: np.ndarray,
+    normal: np.ndarray,
+    hlen2: np.ndarray,
+    t: np.ndarray,
+    vmask: np.ndarray,
+) -> np.ndarray:
+    """One step on t for the geometric residuals |q - c(t)| - r(t)."""
+    r = np.sqrt(hlen2 + t * t)
+    u = q - (half + t * normal)[:, None]
+    d = np.abs(u)
+    f = (d - r[:, None]) * vmask
+    g = (-_dot(u, normal[:, None]) / np.where(d > 0, d, 1.0) - (t / r)[:, None]) * vmask
+    den = _sum(g * g, axis=1)
+    step = _sum(f * g, axis=1) / np.where(den > 0, den, 1.0)
+    return t - step
+
+
+def _inward_error(u: np.ndarray, r: np.ndarray, smask: np.ndarray) -> np.ndarray:
+    """Per run, the largest r - (distance from the centre to a segment)."""
+    a = u[:, :-1]
+    seg = u[:, 1:] - a
+    ss = seg.real**2 + seg.imag**2
+    tau = np.clip(-_dot(a, seg) / np.where(ss > 0, ss, 1.0), 0.0, 1.0)
+    return _max((r[:, None] - np.abs(a + tau * seg)) * smask, axis=1)
+
+
+def _sweep(u: np.ndarray, smask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Direction, total sweep and monotonicity of each run as seen from its centre."""
+    turn = np.conj(u[:, :-1]) * u[:, 1:]  # real part: dot, imaginary part: cross
+    cross = turn.imag
+    ccw = _sum(cross * smask, axis=1) > 0
+    signed = np.where(ccw[:, None], cross, -cross)
+    # each segment must advance (or stand still) and by less than a quarter turn
+    monotone = np.all(((signed >= 0) & (turn.real > 0)) | ~smask, axis=1)
+    sweep = _sum(np.arctan2(np.maximum(signed, 0.0), turn.real) * smask, axis=1)
+    return ccw, sweep, monotone
+
+
+_sum = np.add.reduce  # the ufunc methods skip the np.sum wrapper: this runs thousands of times
+_max = np.maximum.reduce
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Dot product of points held as complex numbers."""
+    return a.real * b.real + a.imag * b.imag
