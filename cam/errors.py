@@ -25,3 +25,7 @@ class PlacementError(CamError):
 
 class ToolError(CamError):
     """The tool cannot cut what is asked (detail finer than the tool, wrong kind, ...)."""
+
+
+class PlanOptionsError(CamError):
+    """The cutting options cannot give a safe program (depth, safe height, step-down, feeds)."""
