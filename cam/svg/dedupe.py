@@ -40,22 +40,24 @@ def same_path(a: np.ndarray, b: np.ndarray, closed: bool, tol: float) -> bool:
 def dedupe(paths: Iterable[DesignPath], tol: float) -> tuple[list[DesignPath], int]:
     """The paths without repeats, first occurrence kept, order kept; and how many dropped."""
     cell = max(1.0, 4.0 * tol)  # a repeat's vertex mean moves at most tol: next cells suffice
-    seen: dict[tuple, list[DesignPath]] = {}
+    seen: dict[tuple, list[tuple[float, float, DesignPath]]] = {}
     kept: list[DesignPath] = []
     dropped = 0
     for path in paths:
-        cx, cy = path.points.mean(axis=0)
+        cx, cy = (float(v) for v in path.points.mean(axis=0))
         ix, iy = math.floor(cx / cell), math.floor(cy / cell)
         head = (path.closed, len(path.points))
         repeat = any(
-            same_path(path.points, other.points, path.closed, tol)
+            abs(ox - cx) <= tol
+            and abs(oy - cy) <= tol
+            and same_path(path.points, other.points, path.closed, tol)
             for dx in (-1, 0, 1)
             for dy in (-1, 0, 1)
-            for other in seen.get(head + (ix + dx, iy + dy), ())
+            for ox, oy, other in seen.get(head + (ix + dx, iy + dy), ())
         )
         if repeat:
             dropped += 1
             continue
-        seen.setdefault(head + (ix, iy), []).append(path)
+        seen.setdefault(head + (ix, iy), []).append((cx, cy, path))
         kept.append(path)
     return kept, dropped

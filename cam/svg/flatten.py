@@ -86,14 +86,16 @@ def _map(mats: np.ndarray, idx: np.ndarray, pts: np.ndarray) -> np.ndarray:
     return np.stack([a * x + c * y + e, b * x + d * y + f], axis=-1)
 
 
-def _seg_dist2(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Squared distance of points p to segments ab, all (n, 2)."""
-    ab = b - a
-    len2 = np.einsum("ij,ij->i", ab, ab)
-    u = np.einsum("ij,ij->i", p - a, ab) / np.where(len2 > 0.0, len2, 1.0)
-    u = np.clip(u, 0.0, 1.0)
-    q = a + u[:, None] * ab - p
-    return np.einsum("ij,ij->i", q, q)
+def _inner_dist2(ctrl: np.ndarray) -> np.ndarray:
+    """Squared distance of each cubic's inner control points to its chord: (n, 2) from
+    (n, 4, 2)."""
+    a = ctrl[:, :1]
+    ab = ctrl[:, 3:] - a
+    len2 = (ab * ab).sum(axis=2)
+    ap = ctrl[:, 1:3] - a
+    u = np.clip((ap * ab).sum(axis=2) / np.where(len2 > 0.0, len2, 1.0), 0.0, 1.0)
+    q = ap - u[:, :, None] * ab
+    return (q * q).sum(axis=2)
 
 
 def flatten_cubics(ctrl: np.ndarray, tol: float, budget: int):
@@ -111,8 +113,8 @@ def flatten_cubics(ctrl: np.ndarray, tol: float, budget: int):
     for depth in range(_MAX_DEPTH + 1):
         if not len(ctrl):
             break
-        p0, p1, p2, p3 = ctrl[:, 0], ctrl[:, 1], ctrl[:, 2], ctrl[:, 3]
-        flat = np.maximum(_seg_dist2(p1, p0, p3), _seg_dist2(p2, p0, p3)) <= tol2
+        p3 = ctrl[:, 3]
+        flat = _inner_dist2(ctrl).max(axis=1) <= tol2
         if depth == _MAX_DEPTH:
             flat[:] = True
         total += int(flat.sum())
@@ -123,15 +125,23 @@ def flatten_cubics(ctrl: np.ndarray, tol: float, budget: int):
         out_pts.append(p3[flat])
         keep = ~flat
         c, owner, t0, dt = ctrl[keep], owner[keep], t0[keep], dt[keep] / 2.0
-        p01 = (c[:, 0] + c[:, 1]) / 2.0
-        p12 = (c[:, 1] + c[:, 2]) / 2.0
-        p23 = (c[:, 2] + c[:, 3]) / 2.0
-        p012 = (p01 + p12) / 2.0
-        p123 = (p12 + p23) / 2.0
-        mid = (p012 + p123) / 2.0
-        left = np.stack([c[:, 0], p01, p012, mid], axis=1)
-        right = np.stack([mid, p123, p23, c[:, 3]], axis=1)
-        ctrl = np.concatenate([left, right])
+        k = len(c)
+        ctrl = np.empty((2 * k, 4, 2))
+        left, right = ctrl[:k], ctrl[k:]
+        left[:, 0] = c[:, 0]
+        right[:, 3] = c[:, 3]
+        np.add(c[:, 0], c[:, 1], out=left[:, 1])
+        left[:, 1] *= 0.5
+        p12 = (c[:, 1] + c[:, 2]) * 0.5
+        np.add(c[:, 2], c[:, 3], out=right[:, 2])
+        right[:, 2] *= 0.5
+        np.add(left[:, 1], p12, out=left[:, 2])
+        left[:, 2] *= 0.5
+        np.add(p12, right[:, 2], out=right[:, 1])
+        right[:, 1] *= 0.5
+        np.add(left[:, 2], right[:, 1], out=left[:, 3])
+        left[:, 3] *= 0.5
+        right[:, 0] = left[:, 3]
         owner = np.concatenate([owner, owner])
         t0 = np.concatenate([t0, t0 + dt])
         dt = np.concatenate([dt, dt])

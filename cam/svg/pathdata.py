@@ -68,7 +68,7 @@ def _numbers(cmd: str, text: str) -> list[float]:
     else:
         if _ARGS.fullmatch(text) is None:
             raise PathDataError(f"malformed path data {_near(cmd, text)}")
-        values = [float(v) for v in _NUM.findall(text)]
+        values = list(map(float, _NUM.findall(text)))
     arity = _ARITY[cmd.lower()]
     if arity == 0:
         if values:
