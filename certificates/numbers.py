@@ -37,7 +37,7 @@ _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 NUMBER_BODY_LENGTH = 8
 CODE_LENGTH = 20  # 20 symbols x 5 bits = 100 bits, above the 80-bit floor
 DEFAULT_PREFIX = "JW"
-_NUMBER = re.compile(r"^([A-Z]{2,4})-(\d{4})-([0-9A-Z]{%d})$" % (NUMBER_BODY_LENGTH + 1))
+_NUMBER = re.compile(rf"^([A-Z]{{2,4}})-(\d{{4}})-([0-9A-Z]{{{NUMBER_BODY_LENGTH + 1}}})$")
 
 
 def _luhn_mod32_check(payload: str) -> str:
