@@ -1,0 +1,99 @@
+"""Replay a G-code program on a heightmap of the stone and check it against the design.
+
+Our second line of defence for the first law: a program is approved only when the simulated
+cut removes the design's stone, at the asked depth, inside the face, and nothing else.
+
+    result = simulate(gcode, tool, (0, 0, 60, 40), depth=0.3, design_paths=design.paths)
+    result.report.ok, result.report.reasons, result.png
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from shapely.geometry.base import BaseGeometry
+
+from cam.simulate.errors import SimulationError
+from cam.simulate.gcode import CUT, RAPID, Motion, read_gcode
+from cam.simulate.heightmap import Face, Heightmap
+from cam.simulate.render import render_png
+from cam.simulate.report import FidelityReport, compare, engrave_region, polylines
+from cam.simulate.tools import ToolShape, cut_radius, shape_of
+from cam.toolpath import Tool
+
+__all__ = [
+    "CUT",
+    "RAPID",
+    "DEFAULT_TOLERANCE",
+    "Face",
+    "FidelityReport",
+    "Heightmap",
+    "Motion",
+    "SimulationError",
+    "SimulationResult",
+    "ToolShape",
+    "compare",
+    "cut_radius",
+    "engrave_region",
+    "polylines",
+    "read_gcode",
+    "render_png",
+    "shape_of",
+    "simulate",
+]
+
+# Band around the design region inside which stone may go: the contract's flattening
+# tolerance (0.02 mm) plus 0.01 mm for the posts' 4-decimal rounding and the polygonal
+# buffer of the region.
+DEFAULT_TOLERANCE = 0.03
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    heightmap: Heightmap
+    report: FidelityReport
+    png: bytes  # empty when not asked for
+    motion: Motion
+
+
+def simulate(
+    gcode_text: str,
+    tool: Tool,
+    face: Face,
+    *,
+    depth: float,
+    resolution: float = 0.05,
+    design_paths: Sequence[Any] | None = None,
+    region: BaseGeometry | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    initial: np.ndarray | None = None,
+    png: bool = True,
+) -> SimulationResult:
+    """Cut `gcode_text` with `tool` on `face` (xmin, ymin, xmax, ymax, machine mm) and check it.
+
+    The design region is `region` when given (pockets, profiles), else the engraving region
+    of `design_paths` (objects with `.points`/`.closed`, or (n, 2) arrays); with neither the
+    report cannot be ok. `initial` is the stone's (ny, nx) surface, flat Z0 by default.
+    Raises `SimulationError` for a program the reader cannot follow.
+    """
+    shape = shape_of(tool)
+    motion = read_gcode(gcode_text)
+    hm = Heightmap.for_face(face, resolution, initial)
+    off_face = hm.sweep(motion.start, motion.end, shape)
+    if region is None and design_paths is not None:
+        region = engrave_region(design_paths, shape, depth)
+    report = compare(
+        hm,
+        region,
+        depth,
+        tolerance,
+        paths=design_paths,
+        shape=shape,
+        motion=motion,
+        off_face=off_face,
+    )
+    image = render_png(hm, depth=depth) if png else b""
+    return SimulationResult(hm, report, image, motion)

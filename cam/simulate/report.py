@@ -1,0 +1,294 @@
+"""The fidelity report: does the simulated cut match what the design asks, and nothing else?
+
+The design region is the stone that SHOULD go: for engraving, the design's paths buffered by
+the radius of the groove the tool leaves at the requested depth. A cell counts as carved when
+more than `eps` of stone left it. The checks, each a reason when it fails:
+
+- outside: no carved cell lies outside the region grown by the tolerance band;
+- depth: nothing is cut deeper than the requested depth (plus `depth_tolerance`);
+- full depth: every point of every design path is cut to the requested depth (minus
+  `depth_tolerance` and the depth the tool's profile loses within half a cell diagonal: a
+  cell centre is never exactly on the path);
+- overlap: carved area and region agree (IoU >= `min_iou`);
+- motion: no rapid below the stone's top (a crash), no cut with the spindle stopped, no cut
+  reaching past the edge of the face.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry.base import BaseGeometry
+
+from cam.simulate.gcode import Motion
+from cam.simulate.heightmap import Heightmap
+from cam.simulate.tools import ToolShape
+
+__all__ = ["FidelityReport", "compare", "engrave_region", "polylines"]
+
+DEFAULT_EPS = 0.005  # mm of removal below which a cell counts as untouched (float noise, dust)
+DEFAULT_DEPTH_TOLERANCE = 0.01  # mm: the machine's own repeatability is about this
+DEFAULT_MIN_IOU = 0.9
+HISTOGRAM_BINS = 10
+
+
+@dataclass(frozen=True)
+class FidelityReport:
+    """What the simulated cut did against what the design asks. Areas in mm^2, depths in mm."""
+
+    ok: bool
+    reasons: tuple[str, ...]
+    depth: float  # requested
+    tolerance: float  # band around the region, mm
+    max_depth: float
+    carved_mm2: float
+    region_mm2: float | None
+    iou: float | None
+    outside_mm2: float | None
+    outside_max_depth: float | None
+    uncut_mm: float | None  # length of design path not cut to full depth
+    depth_histogram: tuple[tuple[float, float, float], ...]  # (from mm, to mm, area mm^2)
+    rapid_cuts: tuple[tuple[int, float], ...] = ()  # (line, lowest Z) of rapids into stone
+    spindle_off_cuts: tuple[int, ...] = ()  # lines cutting with the spindle stopped
+    off_face_cuts: tuple[int, ...] = ()  # lines whose cut reaches past the face
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        head = "cut matches the design" if self.ok else "cut REFUSED"
+        lines = [
+            f"{head}: max depth {self.max_depth:.3f} mm (asked {self.depth:.3f}), "
+            f"carved {self.carved_mm2:.2f} mm2"
+            + (f", IoU {self.iou:.3f}" if self.iou is not None else "")
+            + (f", outside {self.outside_mm2:.3f} mm2" if self.outside_mm2 is not None else "")
+        ]
+        lines += [f"  - {r}" for r in self.reasons]
+        return "\n".join(lines)
+
+
+def polylines(paths: Iterable[Any]) -> list[np.ndarray]:
+    """(n, 2) arrays from design paths (objects with `.points` and `.closed`) or arrays;
+    a closed path gets its first point repeated at the end."""
+    out = []
+    for p in paths:
+        pts = np.asarray(getattr(p, "points", p), dtype=np.float64).reshape(-1, 2)
+        if getattr(p, "closed", False) and len(pts) > 2:
+            pts = np.vstack([pts, pts[:1]])
+        if len(pts):
+            out.append(pts)
+    return out
+
+
+def engrave_region(paths: Iterable[Any], shape: ToolShape, depth: float) -> BaseGeometry:
+    """The stone an engraving of `paths` at `depth` removes: the paths buffered by the width
+    of the groove at that depth (polygonal, so very slightly inside the true region)."""
+    radius = shape.width_radius(depth)
+    if radius <= 0:
+        raise ValueError(f"depth must be positive, got {depth!r}")
+    lines = [pts for pts in polylines(paths) if len(pts) > 1]
+    dots = [Point(pts[0]) for pts in polylines(paths) if len(pts) == 1]
+    parts: list[BaseGeometry] = [Point(d).buffer(radius, quad_segs=16) for d in dots]
+    if lines:
+        geom = MultiLineString(lines) if len(lines) > 1 else LineString(lines[0])
+        parts.append(geom.buffer(radius, quad_segs=16))
+    if not parts:
+        raise ValueError("no design paths to engrave")
+    return shapely.union_all(parts)
+
+
+def compare(
+    heightmap: Heightmap,
+    design_region: BaseGeometry | None,
+    depth: float,
+    tolerance: float,
+    *,
+    paths: Sequence[Any] | None = None,
+    shape: ToolShape | None = None,
+    motion: Motion | None = None,
+    off_face: np.ndarray | None = None,
+    eps: float = DEFAULT_EPS,
+    depth_tolerance: float = DEFAULT_DEPTH_TOLERANCE,
+    min_iou: float = DEFAULT_MIN_IOU,
+) -> FidelityReport:
+    """Check the carved `heightmap` against `design_region` (None: the outside check cannot
+    be made, and the report is not ok). `paths` (design polylines) and `shape` enable the
+    full-depth check; `motion` (and `off_face`, from `Heightmap.sweep`) the motion checks."""
+    if not depth > 0 or tolerance < 0:
+        raise ValueError(f"depth must be > 0 and tolerance >= 0, got {depth!r}, {tolerance!r}")
+    removed = heightmap.removed
+    carved = removed > eps
+    cell = heightmap.cell_area
+    max_depth = float(removed.max()) if removed.size else 0.0
+    reasons: list[str] = []
+    if max_depth > depth + depth_tolerance:
+        reasons.append(
+            f"cuts {max_depth:.3f} mm deep: {max_depth - depth:.3f} mm deeper than the "
+            f"requested {depth:.3f} mm"
+        )
+    area = _region_checks(heightmap, carved, design_region, tolerance, min_iou, reasons)
+    uncut = None
+    if paths is not None:
+        uncut = _uncut_length(heightmap, paths, shape, depth - depth_tolerance)
+        if uncut > 0:
+            reasons.append(f"{uncut:.2f} mm of the design's paths are not cut to full depth")
+    rapid, spindle, face = _motion_checks(motion, off_face, float(heightmap.initial.max()))
+    if rapid:
+        reasons.append(
+            f"{len(rapid)} rapid move(s) into the stone, first at line {rapid[0][0]} "
+            f"(Z {rapid[0][1]:.3f})"
+        )
+    if spindle:
+        reasons.append(f"cutting with the spindle stopped, first at line {spindle[0]}")
+    if face:
+        reasons.append(f"cut reaches past the edge of the face, first at line {face[0]}")
+    return FidelityReport(
+        ok=not reasons,
+        reasons=tuple(reasons),
+        depth=depth,
+        tolerance=tolerance,
+        max_depth=max_depth,
+        carved_mm2=float(carved.sum() * cell),
+        depth_histogram=_histogram(removed[carved], depth, cell),
+        uncut_mm=uncut,
+        rapid_cuts=rapid,
+        spindle_off_cuts=spindle,
+        off_face_cuts=face,
+        **area,
+    )
+
+
+def _region_checks(
+    hm: Heightmap,
+    carved: np.ndarray,
+    region: BaseGeometry | None,
+    tolerance: float,
+    min_iou: float,
+    reasons: list[str],
+) -> dict[str, Any]:
+    none = {"region_mm2": None, "iou": None, "outside_mm2": None, "outside_max_depth": None}
+    if region is None:
+        reasons.append("no design region given: cannot confirm the cut stays inside the design")
+        return none
+    xs, ys = hm.centres()
+    rows, cols = np.nonzero(carved)
+    px, py = xs[cols], ys[rows]
+    shapely.prepare(region)
+    inside = shapely.contains_xy(region, px, py)
+    # the region's area is counted in cells too, so the IoU compares like with like
+    region_cells = _cells_in(hm, region)
+    band = region.buffer(tolerance, quad_segs=16) if tolerance > 0 else region
+    shapely.prepare(band)
+    # cells already inside the region need no second test against the larger band
+    in_band = inside.copy()
+    in_band[~inside] = shapely.contains_xy(band, px[~inside], py[~inside])
+    cell = hm.cell_area
+    outside = ~in_band
+    outside_mm2 = float(outside.sum() * cell)
+    outside_max = float(hm.removed[rows[outside], cols[outside]].max()) if outside.any() else 0.0
+    region_mm2 = region_cells * cell
+    hit = float(inside.sum() * cell)
+    union = region_mm2 + carved.sum() * cell - hit
+    iou = hit / union if union > 0 else 0.0
+    if outside_mm2 > 0:
+        where = np.argmax(hm.removed[rows, cols] * outside)
+        reasons.append(
+            f"stone removed outside the design: {outside_mm2:.3f} mm2, up to "
+            f"{outside_max:.3f} mm deep (e.g. at X{px[where]:.2f} Y{py[where]:.2f})"
+        )
+    if iou < min_iou:
+        reasons.append(f"carved area matches the design region poorly: IoU {iou:.3f} < {min_iou}")
+    return {
+        "region_mm2": region_mm2,
+        "iou": iou,
+        "outside_mm2": outside_mm2,
+        "outside_max_depth": outside_max,
+    }
+
+
+def _cells_in(hm: Heightmap, region: BaseGeometry) -> int:
+    """How many cell centres of the map lie in the (prepared) `region`."""
+    if region.is_empty:
+        return 0
+    xs, ys = hm.centres()
+    x0, y0, x1, y1 = region.bounds
+    cx = xs[(xs >= x0) & (xs <= x1)]
+    cy = ys[(ys >= y0) & (ys <= y1)]
+    if not len(cx) or not len(cy):
+        return 0
+    gx, gy = np.meshgrid(cx, cy)
+    return int(shapely.contains_xy(region, gx.ravel(), gy.ravel()).sum())
+
+
+def _uncut_length(
+    hm: Heightmap, paths: Sequence[Any], shape: ToolShape | None, floor: float
+) -> float:
+    """Length of design path whose cell is not cut to `floor` mm (allowing for the depth the
+    tool's profile loses between the path and the cell's centre)."""
+    slack = 0.0
+    if shape is not None:
+        slack = float(shape.profile(np.array(hm.resolution * math.sqrt(0.5))))
+    step = hm.resolution / 2
+    total = 0.0
+    for pts in polylines(paths):
+        samples, weight = _resample(pts, step)
+        got = hm.sample(samples)
+        short = ~(got >= floor - slack)  # nan (off the map) counts as uncut
+        total += float(weight[short].sum())
+    return total
+
+
+def _resample(pts: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points every <= `step` along a polyline and the path length each one stands for."""
+    if len(pts) == 1:
+        return pts, np.zeros(1)
+    seg = np.diff(pts, axis=0)
+    lengths = np.hypot(seg[:, 0], seg[:, 1])
+    n = np.maximum(1, np.ceil(lengths / step)).astype(np.int64)
+    idx = np.repeat(np.arange(len(seg)), n)
+    k = np.arange(len(idx)) - np.repeat(np.cumsum(n) - n, n)
+    t = (k / n[idx])[:, None]
+    samples = np.vstack([pts[idx] + t * seg[idx], pts[-1:]])
+    weight = np.append(lengths[idx] / n[idx], 0.0)
+    return samples, weight
+
+
+def _motion_checks(
+    motion: Motion | None, off_face: np.ndarray | None, top: float
+) -> tuple[tuple[tuple[int, float], ...], tuple[int, ...], tuple[int, ...]]:
+    if motion is None or not len(motion):
+        return (), (), ()
+    low_z = np.minimum(motion.start[:, 2], motion.end[:, 2])
+    below = low_z < top
+    # a rapid straight up out of the groove removes nothing; any other rapid in stone crashes
+    lift = (motion.end[:, 2] > motion.start[:, 2]) & np.all(
+        motion.start[:, :2] == motion.end[:, :2], axis=1
+    )
+    rapid = below & motion.is_rapid & ~lift
+    rapid_lines: dict[int, float] = {}
+    for line, z in zip(motion.line[rapid].tolist(), low_z[rapid].tolist(), strict=True):
+        rapid_lines[line] = min(z, rapid_lines.get(line, z))
+    spindle = np.unique(motion.line[below & ~motion.spindle])
+    face = np.unique(motion.line[off_face]) if off_face is not None else np.array([], int)
+    return (
+        tuple(rapid_lines.items()),
+        tuple(int(v) for v in spindle),
+        tuple(int(v) for v in face),
+    )
+
+
+def _histogram(depths: np.ndarray, depth: float, cell: float) -> tuple[tuple[float, ...], ...]:
+    """Carved area per band of depth: ten bands from 0 to the requested depth, then deeper."""
+    deepest = float(depths.max()) if depths.size else 0.0
+    edges = np.append(np.linspace(0.0, depth, HISTOGRAM_BINS + 1), max(deepest, depth + 1e-6))
+    counts, _ = np.histogram(depths, bins=edges)
+    return tuple(
+        (float(lo), float(hi), float(c * cell))
+        for lo, hi, c in zip(edges[:-1], edges[1:], counts, strict=True)
+    )
