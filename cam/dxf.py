@@ -1,0 +1,154 @@
+"""DXF export: the design and the final-depth cutting path of each toolpath, in millimetres.
+
+The DXF is for people and other CAD/CAM software to check a job against, not for the machine:
+one layer per operation and depth (``ENGRAVE_0.300mm``), a ``DESIGN`` layer with the design's
+paths where the placement put them, LWPOLYLINEs with bulges where arcs were cut. We flatten
+every curve at import, so no splines are ever written.
+
+Units are declared twice, because readers disagree on which header they honour:
+``$INSUNITS = 4`` (millimetres) and ``$MEASUREMENT = 1`` (metric).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterator
+from typing import TextIO
+
+import ezdxf
+import numpy as np
+from ezdxf.document import Drawing
+from ezdxf.layouts import Modelspace
+
+from cam.design import Design
+from cam.toolpath import Move, MoveKind, Placement, Program, Toolpath
+
+__all__ = ["DESIGN_LAYER", "cut_traces", "layer_name", "placed", "write_dxf"]
+
+DESIGN_LAYER = "DESIGN"
+DXF_VERSION = "R2013"
+_INSUNITS_MM = 4
+_MEASUREMENT_METRIC = 1
+_SAME = 1e-9  # mm: two depths or points closer than this are the same
+# AutoCAD colour indices: the design grey, operations in distinct strong colours
+_DESIGN_COLOUR = 8
+_OPERATION_COLOURS = (1, 5, 3, 6, 4, 2)
+
+Vertex = tuple[float, float, float]  # x, y, bulge of the segment that starts here
+
+
+def write_dxf(
+    program: Program, design: Design | None, out: str | os.PathLike[str] | TextIO
+) -> None:
+    """Write the program's cutting paths (and the design, if given) as a DXF document.
+
+    ``out`` is a file path or a text stream.
+    """
+    doc = _new_document()
+    msp = doc.modelspace()
+    if design is not None:
+        _add_design(doc, msp, design, program.placement)
+    for n, toolpath in enumerate(program.toolpaths):
+        layer = layer_name(toolpath)
+        if layer not in doc.layers:
+            colour = _OPERATION_COLOURS[n % len(_OPERATION_COLOURS)]
+            doc.layers.add(layer, color=colour)
+        for vertices, closed in cut_traces(toolpath):
+            _add_polyline(msp, vertices, closed, layer)
+    if isinstance(out, (str, os.PathLike)):
+        doc.saveas(os.fspath(out))
+    else:
+        doc.write(out)
+
+
+def layer_name(toolpath: Toolpath) -> str:
+    """``ENGRAVE_0.300mm``, ``PROFILE_IN_0.500mm``: operation and final depth."""
+    op = "".join(c if c.isalnum() else "_" for c in toolpath.operation.upper())
+    return f"{op}_{toolpath.depth:.3f}mm"
+
+
+def placed(points: np.ndarray, placement: Placement) -> np.ndarray:
+    """Design points (n, 2) in the design's machine mm -> work mm: scale, rotate, offset."""
+    a = math.radians(placement.rotation_deg)
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    offset = np.array([placement.offset_x, placement.offset_y])
+    return (placement.scale * np.asarray(points, dtype=float)) @ rot.T + offset
+
+
+def cut_traces(toolpath: Toolpath) -> Iterator[tuple[list[Vertex], bool]]:
+    """The XY traces of the cutting moves at the toolpath's deepest level.
+
+    Yields (vertices, closed): each vertex is (x, y, bulge) where the bulge belongs to the
+    segment leaving it (tan(sweep / 4), positive counter-clockwise, as DXF wants it). A trace
+    that returns to its first point is given as closed, without repeating that point.
+    """
+    moves = toolpath.moves
+    cuts = [m.z for m in moves if m.kind is not MoveKind.RAPID and m.z < 0]
+    if not cuts:
+        return
+    floor = min(cuts)
+    chain: list[Vertex] = []
+    for prev, m in zip(moves, moves[1:], strict=False):
+        if m.kind is not MoveKind.RAPID and _on(prev, floor) and _on(m, floor):
+            start = chain.pop() if chain else (prev.x, prev.y, 0.0)
+            chain.extend(_segment(start, m))
+        elif chain:
+            yield _close(chain)
+            chain = []
+    if chain:
+        yield _close(chain)
+
+
+def _on(m: Move, floor: float) -> bool:
+    return abs(m.z - floor) <= _SAME
+
+
+def _segment(start: Vertex, m: Move) -> list[Vertex]:
+    """The start vertex with the bulge of the move leaving it, and the move's end vertex.
+
+    A full circle (end == start) cannot be one bulge: it becomes two half turns.
+    """
+    x0, y0, _ = start
+    if m.kind is MoveKind.LINEAR:
+        return [(x0, y0, 0.0), (m.x, m.y, 0.0)]
+    cx, cy = x0 + m.i, y0 + m.j
+    ccw = m.kind is MoveKind.ARC_CCW
+    if math.hypot(m.x - x0, m.y - y0) <= _SAME:
+        half = math.tan(math.pi / 4) * (1.0 if ccw else -1.0)
+        opposite = (2 * cx - x0, 2 * cy - y0)
+        return [(x0, y0, half), (*opposite, half), (m.x, m.y, 0.0)]
+    a0 = math.atan2(y0 - cy, x0 - cx)
+    a1 = math.atan2(m.y - cy, m.x - cx)
+    sweep = (a1 - a0) % (2 * math.pi) if ccw else -((a0 - a1) % (2 * math.pi))
+    return [(x0, y0, math.tan(sweep / 4)), (m.x, m.y, 0.0)]
+
+
+def _close(chain: list[Vertex]) -> tuple[list[Vertex], bool]:
+    first, last = chain[0], chain[-1]
+    if len(chain) > 2 and math.hypot(last[0] - first[0], last[1] - first[1]) <= _SAME:
+        return chain[:-1], True
+    return chain, False
+
+
+def _new_document() -> Drawing:
+    doc = ezdxf.new(DXF_VERSION, setup=False)
+    doc.header["$INSUNITS"] = _INSUNITS_MM
+    doc.header["$MEASUREMENT"] = _MEASUREMENT_METRIC
+    doc.units = _INSUNITS_MM
+    return doc
+
+
+def _add_design(doc: Drawing, msp: Modelspace, design: Design, placement: Placement) -> None:
+    doc.layers.add(DESIGN_LAYER, color=_DESIGN_COLOUR)
+    for path in design.paths:
+        pts = placed(path.points, placement)
+        if len(pts) == 1:  # a dot
+            msp.add_point((float(pts[0, 0]), float(pts[0, 1])), dxfattribs={"layer": DESIGN_LAYER})
+            continue
+        vertices = [(float(x), float(y), 0.0) for x, y in pts]
+        _add_polyline(msp, vertices, path.closed, DESIGN_LAYER)
+
+
+def _add_polyline(msp: Modelspace, vertices: list[Vertex], closed: bool, layer: str) -> None:
+    msp.add_lwpolyline(vertices, format="xyb", close=closed, dxfattribs={"layer": layer})
