@@ -25,7 +25,7 @@ import numpy as np
 from cam.toolpath import Move, MoveKind, Program, Toolpath
 from machines.profiles import MachineProfile
 
-__all__ = ["Estimate", "estimate"]
+__all__ = ["Estimate", "estimate", "expand_moves", "move_arrays"]
 
 _KIND_CODE = {MoveKind.RAPID: 0, MoveKind.LINEAR: 1, MoveKind.ARC_CW: 2, MoveKind.ARC_CCW: 3}
 _AXES = "xyz"
@@ -51,7 +51,7 @@ class _Segments:
     stop_before: np.ndarray  # (m,) bool: the machine is at rest before this segment
 
 
-def _move_arrays(moves: Sequence[Move]) -> tuple[np.ndarray, ...]:
+def move_arrays(moves: Sequence[Move]) -> tuple[np.ndarray, ...]:
     kind = np.fromiter((_KIND_CODE[m.kind] for m in moves), dtype=np.int8, count=len(moves))
     end = np.array([(m.x, m.y, m.z) for m in moves], dtype=float).reshape(-1, 3)
     ij = np.array([(m.i, m.j) for m in moves], dtype=float).reshape(-1, 2)
@@ -59,7 +59,7 @@ def _move_arrays(moves: Sequence[Move]) -> tuple[np.ndarray, ...]:
     return kind, end, ij, feed
 
 
-def _expand(
+def expand_moves(
     start: np.ndarray, kind: np.ndarray, end: np.ndarray, ij: np.ndarray, chord: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points after `start` (arcs as chords) and, for each point, the index of its move."""
@@ -103,13 +103,13 @@ def _expand(
 
 
 def _toolpath_segments(tp: Toolpath, start: np.ndarray, chord: float) -> tuple[np.ndarray, ...]:
-    kind, end, ij, feed = _move_arrays(tp.moves)
+    kind, end, ij, feed = move_arrays(tp.moves)
     prev = np.vstack([start[None, :], end[:-1]])
     pure_z = np.all(np.isclose(prev[:, :2], end[:, :2], rtol=0, atol=1e-9), axis=1)
     default = np.where(pure_z & (end[:, 2] < prev[:, 2]), tp.params.plunge_feed, tp.params.feed)
     feed = np.where(np.isnan(feed), default, feed)
     feed = np.where(kind == 0, np.inf, feed)
-    points, owner = _expand(start, kind, end, ij, chord)
+    points, owner = expand_moves(start, kind, end, ij, chord)
     return points, feed[owner], (kind == 0)[owner]
 
 
@@ -256,9 +256,9 @@ def _moves_segments(
         )
     if any(m.kind is not MoveKind.RAPID and not m.feed for m in moves):
         raise ValueError("every feed move needs a feed to be estimated")
-    kind, end, ij, feed = _move_arrays(moves)
+    kind, end, ij, feed = move_arrays(moves)
     origin = np.array(start if start is not None else end[0], dtype=float)
-    points, owner = _expand(origin, kind, end, ij, machine.arc_tolerance)
+    points, owner = expand_moves(origin, kind, end, ij, machine.arc_tolerance)
     feed = np.where(kind == 0, np.inf, feed)[owner]
     seg = _Segments(
         np.vstack([origin[None, :], points]),

@@ -1,0 +1,317 @@
+"""One call from an SVG to everything the CNC station needs: G-code, DXF, preview, report.
+
+    result = carve(Path("lotus.svg"), CarveOptions(tool="ball-1.0", material="jadeite"))
+
+and its command line, `python run.py cam DESIGN.svg -o OUT.nc ...` (or `python -m
+machines.carve ...`). A design that cannot be cut as asked raises (`cam.errors.CamError` or
+`machines.errors.MachineError`) with the reason; nothing is half-made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cam.errors import CamError
+from cam.toolpath import Placement, Program
+from machines.errors import FitError, MachineError
+from machines.estimate import estimate
+from machines.extent import program_extent
+from machines.materials import cutting_params, material_names
+from machines.post import DIALECTS, render
+from machines.profiles import fit_check, get_machine, machine_names
+from machines.tools import all_tools, get_tool
+
+__all__ = ["CarveOptions", "CarveResult", "carve", "run_cli"]
+
+OPERATIONS = ("engrave", "pocket", "profile-in", "profile-out")
+# Tolerance budget (docs/machines.md): with arcs, half of it for flattening the SVG and the
+# rest for arc fitting; without arcs almost all of it for flattening. 4-decimal output and
+# linearized arcs take what is left.
+FLATTEN_SHARE_ARCS = 0.5
+FLATTEN_SHARE_LINES = 0.95
+
+
+@dataclass(frozen=True)
+class CarveOptions:
+    operation: str = "engrave"  # engrave | pocket | profile-in | profile-out
+    tool: str = "ball-1.0"  # a name from machines/data/tools.toml
+    material: str = "nephrite"  # nephrite | jadeite
+    depth: float = 0.3  # mm below the stone's surface, never deeper
+    tolerance: float = 0.02  # mm between the cut and the true design
+    dialect: str | None = None  # None = the machine's dialect
+    machine: str = "engraver-3axis-grbl"
+    safe_z: float = 3.0  # mm above the surface for every rapid
+    arcs: bool = True  # G2/G3 where the machine interpolates arcs
+    placement: Placement = field(default_factory=Placement)
+    face: tuple[float, float, float, float] | None = None  # allowed tool-centre region
+    job: str = ""
+    entry: str = "auto"  # auto | ramp | plunge
+
+
+@dataclass(frozen=True)
+class CarveResult:
+    gcode: str
+    dxf: str | None  # None when the DXF writer is unavailable (see report warnings)
+    preview_svg: str | None
+    report: dict[str, Any]
+    program: Program
+
+
+def carve(
+    svg: bytes | str | os.PathLike[str], options: CarveOptions = CarveOptions()
+) -> CarveResult:
+    """Load, plan, check against the machine, post, and draw. Raises on any refusal."""
+    from cam.plan import PlanOptions, plan_program  # cam's heavier modules, loaded on use
+    from cam.svg import load_svg
+
+    machine = get_machine(options.machine)
+    dialect = options.dialect or machine.dialect
+    if dialect not in DIALECTS:
+        from machines.errors import UnknownDialectError
+
+        raise UnknownDialectError(dialect, DIALECTS)
+    tool = get_tool(options.tool)
+    params = cutting_params(tool, options.material)
+    arcs = options.arcs and machine.arcs
+    share = FLATTEN_SHARE_ARCS if arcs else FLATTEN_SHARE_LINES
+    design = load_svg(svg, tolerance=options.tolerance * share)
+    plan = PlanOptions(
+        tool=tool,
+        params=params,
+        operation=options.operation,
+        depth=options.depth,
+        safe_z=options.safe_z,
+        tolerance=options.tolerance,
+        arcs=arcs,
+        placement=options.placement,
+        face=options.face,
+        entry=options.entry,
+        job=options.job,
+    )
+    program = plan_program(design, plan)
+    est = estimate(program, machine)
+    program.estimated_seconds = est.seconds
+    program.cut_length_mm, program.rapid_length_mm = est.cut_length_mm, est.rapid_length_mm
+    extent = program_extent(program)
+    problems = fit_check(extent.bounds, machine, tool, params)
+    if problems:
+        raise FitError(problems)
+    gcode = render(program, machine, dialect=dialect)
+    warnings = list(program.warnings)
+    dxf, preview = _drawings(program, design, warnings)
+    report = _report(
+        options, program, design, est, extent.cut_bbox, dialect, machine.name, gcode, warnings
+    )
+    return CarveResult(gcode, dxf, preview, report, program)
+
+
+def _drawings(program: Program, design: Any, warnings: list[str]) -> tuple[str | None, str | None]:
+    """DXF and preview, each skipped with a warning if its writer is not available."""
+    dxf = preview = None
+    try:
+        from cam.dxf import write_dxf
+    except ImportError as exc:
+        warnings.append(f"DXF not written: {exc}")
+    else:
+        buf = io.StringIO()
+        write_dxf(program, design, buf)
+        dxf = buf.getvalue()
+    try:
+        from cam.preview import preview_svg
+    except ImportError as exc:
+        warnings.append(f"preview not drawn: {exc}")
+    else:
+        preview = preview_svg(program, design)
+    return dxf, preview
+
+
+def _report(
+    options: CarveOptions,
+    program: Program,
+    design: Any,
+    est: Any,
+    bbox: tuple[float, ...] | None,
+    dialect: str,
+    machine: str,
+    gcode: str,
+    warnings: list[str],
+) -> dict[str, Any]:
+    tp = program.toolpaths[0]
+    p = options.placement
+    return {
+        "job": options.job,
+        "design": design.title,
+        "operation": options.operation,
+        "machine": machine,
+        "dialect": dialect,
+        "material": options.material,
+        "tool": {
+            "name": tp.tool.name,
+            "kind": tp.tool.kind.value,
+            "diameter_mm": tp.tool.diameter,
+            "number": tp.tool.number,
+        },
+        "depth": options.depth,
+        "passes": tp.passes,
+        "feed_mm_min": tp.params.feed,
+        "plunge_feed_mm_min": tp.params.plunge_feed,
+        "spindle_rpm": tp.params.spindle_rpm,
+        "tolerance": options.tolerance,
+        "placement": {
+            "scale": p.scale,
+            "rotation_deg": p.rotation_deg,
+            "offset_x": p.offset_x,
+            "offset_y": p.offset_y,
+            "text": p.describe(),
+        },
+        "cut_length_mm": round(est.cut_length_mm, 3),
+        "rapid_length_mm": round(est.rapid_length_mm, 3),
+        "estimated_seconds": round(est.seconds, 1),
+        "bbox_mm": [round(v, 4) for v in bbox] if bbox else None,
+        "path_count": len(design.paths),
+        "warnings": warnings,
+        "gcode_lines": gcode.count("\n"),
+        "gcode_sha256": hashlib.sha256(gcode.encode("ascii")).hexdigest(),
+    }
+
+
+# -- command line -------------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(
+        prog="cam", description="Carve an SVG design: G-code, DXF, preview."
+    )
+    ap.add_argument("design", nargs="?", help="the SVG file")
+    ap.add_argument("-o", "--output", help="G-code file to write")
+    ap.add_argument("--dxf", help="DXF file to write")
+    ap.add_argument("--preview", help="preview SVG file to write")
+    ap.add_argument("--report", help="JSON report file to write")
+    ap.add_argument("--op", choices=OPERATIONS, default="engrave")
+    ap.add_argument("--tool", default=CarveOptions.tool)
+    ap.add_argument("--material", choices=material_names(), default=CarveOptions.material)
+    ap.add_argument("--depth", type=float, default=CarveOptions.depth)
+    ap.add_argument("--tolerance", type=float, default=CarveOptions.tolerance)
+    ap.add_argument("--dialect", choices=sorted(DIALECTS))
+    ap.add_argument("--machine", choices=machine_names(), default=CarveOptions.machine)
+    ap.add_argument("--safe-z", type=float, default=CarveOptions.safe_z)
+    ap.add_argument("--no-arcs", action="store_true")
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--rotate", type=float, default=0.0, help="degrees, counter-clockwise")
+    ap.add_argument("--offset", type=_offset, default=(0.0, 0.0), help="X,Y in mm")
+    ap.add_argument("--job", default="")
+    ap.add_argument("--list-tools", action="store_true", help="print the tool library and exit")
+    return ap
+
+
+def _offset(text: str) -> tuple[float, float]:
+    try:
+        x, y = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected X,Y in mm, got {text!r}") from None
+    return x, y
+
+
+def _list_tools() -> str:
+    rows = [
+        f"T{t.number:<3} {t.name:<13} {t.kind.value:<5} {t.diameter:>6.3f} mm  {t.description}"
+        for t in all_tools()
+    ]
+    return "\n".join(rows)
+
+
+def _write_all(files: dict[str, str]) -> None:
+    """Write every file to a temporary name beside it, then rename them all into place."""
+    staged: list[tuple[str, str]] = []
+    try:
+        for path, text in files.items():
+            directory = os.path.dirname(os.path.abspath(path))
+            fd, tmp = tempfile.mkstemp(prefix=".carve-", dir=directory)
+            staged.append((tmp, path))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def run_cli(argv: Sequence[str] | None = None) -> int:
+    """`cam DESIGN.svg -o OUT.nc [...]`: 0 on success, 2 on refusal or bad arguments, 1 on an
+    unexpected internal error. Nothing is written unless everything succeeded."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # argparse has printed its message
+        return int(exc.code or 0)
+    if args.list_tools:
+        print(_list_tools())
+        return 0
+    if not args.design or not args.output:
+        parser.print_usage(sys.stderr)
+        print("cam: error: DESIGN and -o OUT are required", file=sys.stderr)
+        return 2
+    options = CarveOptions(
+        operation=args.op,
+        tool=args.tool,
+        material=args.material,
+        depth=args.depth,
+        tolerance=args.tolerance,
+        dialect=args.dialect,
+        machine=args.machine,
+        safe_z=args.safe_z,
+        arcs=not args.no_arcs,
+        job=args.job,
+        placement=Placement(args.scale, args.rotate, args.offset[0], args.offset[1]),
+    )
+    try:
+        result = carve(Path(args.design), options)
+        files = _outputs(args, result)
+        _write_all(files)
+    except (CamError, MachineError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the CLI's last word: say it is ours, not the user's
+        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    r = result.report
+    print(
+        f"{args.output}: {r['gcode_lines']} lines, {r['operation']} {r['path_count']} paths with "
+        f"{r['tool']['name']} to {r['depth']:g} mm in {r['passes']} passes, cut "
+        f"{r['cut_length_mm']:.1f} mm, about {r['estimated_seconds'] / 60:.1f} min ({r['dialect']})"
+    )
+    return 0
+
+
+def _outputs(args: argparse.Namespace, result: CarveResult) -> dict[str, str]:
+    files = {args.output: result.gcode}
+    for path, text, what in (
+        (args.dxf, result.dxf, "DXF"),
+        (args.preview, result.preview_svg, "preview"),
+    ):
+        if path:
+            if text is None:
+                raise MachineError(f"{what} requested but its writer is not available")
+            files[path] = text
+    if args.report:
+        files[args.report] = json.dumps(result.report, indent=2, ensure_ascii=False) + "\n"
+    return files
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(sys.argv[1:]))
