@@ -5,7 +5,7 @@ tool somewhere we would not see, so anything outside the subset our posts write 
 common controller dialects accept) is refused with the line number, never skipped.
 
 Understood: G0 G1 G2 G3 (XY plane, centre I/J or radius R), G4, G17, G20/G21, G90/G91,
-G90.1/G91.1, the modal no-ops G40 G49 G54 G61 G61.1 G64 G80 G94, F S T, M0 M1 M2 M3 M4 M5
+G90.1/G91.1, the modal no-ops G40 G43 G49 G54 G61 G61.1 G64 G80 G94, F S T H, M0 M1 M2 M3 M4 M5
 M6 M7 M8 M9 M30, comments `( )` and `;`, `%` lines and `N` line numbers. Arcs are flattened
 into chords within `arc_tolerance`; helical arcs move Z linearly along the sweep.
 """
@@ -34,9 +34,10 @@ _WORD = re.compile(r"([A-Z])([-+]?(?:\d+\.?\d*|\.\d+))")
 _COMMENT = re.compile(r"\([^()]*\)")
 # codes are G/M numbers times ten, so G91.1 is 911 and G0 is 0
 _MOTION = {0: RAPID, 10: CUT, 20: CUT, 30: CUT}
-_MODAL_NOOPS = {170, 400, 490, 540, 610, 611, 640, 800, 940}
+# G43 (tool length offset from the table) leaves the programmed tip where it is: a no-op here
+_MODAL_NOOPS = {170, 400, 430, 490, 540, 610, 611, 640, 800, 940}
 _KNOWN_M = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30}
-_VALUE_LETTERS = set("XYZIJKRFSTPN")
+_VALUE_LETTERS = set("XYZIJKRFSTPNH")
 
 
 @dataclass(frozen=True)
@@ -278,14 +279,14 @@ def _move(
         raise SimulationError(f"line {number}: cutting move before any feed rate F")
     st.pos = end
     if any(math.isnan(v) for v in start):
-        if kind == CUT:
+        # Until X, Y and Z are all known the tool is being positioned from wherever the
+        # operator left it, above the stone; a move from there may only end above Z0.
+        if st.motion in (20, 30) or not end[2] >= 0:
             raise SimulationError(
-                f"line {number}: cutting move from an unknown position; "
-                "position X, Y and Z with G0 first"
+                f"line {number}: move into the stone from an unknown position; "
+                "position X, Y and Z above the stone first"
             )
         if any(math.isnan(v) for v in end):
-            if end[2] < 0:
-                raise SimulationError(f"line {number}: rapid below Z0 at an unknown X/Y")
             return  # still positioning: nothing we could draw
         start = [e if math.isnan(s) else s for s, e in zip(start, end, strict=True)]
     if st.motion in (20, 30):
