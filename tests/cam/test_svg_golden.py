@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.cam.svg_helpers import by_id, golden, load, only, pts
+from tests.cam.svg.helpers import by_id, golden, load, only, pts
 
 
 def test_square_in_mm_document_maps_to_machine_ring():

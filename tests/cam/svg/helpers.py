@@ -9,7 +9,7 @@ import numpy as np
 from cam.design import Design, DesignPath
 from cam.svg import load_svg
 
-GOLDEN = Path(__file__).parent / "svg"
+GOLDEN = Path(__file__).parent
 
 
 def doc(body: str, size: str = 'width="100mm" height="100mm" viewBox="0 0 100 100"') -> str:
