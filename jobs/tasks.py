@@ -1,0 +1,262 @@
+"""rq tasks: take ids, load rows, call the plain packages, store the result. A few lines each.
+
+``run_outbox`` is the one function rq runs; it looks up the row's handler by kind. A handler
+raising :class:`Refused` fails the row at once (retrying cannot help: the CAM refused the
+design); any other exception is retried by the outbox with backoff, and a row that fails for
+good calls the kind's ``on_failed`` (a program that cannot be generated moves its job to
+``needs_review`` with the error — never silently stuck). Errors reaching the database itself
+propagate, and rq's Retry runs the task again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from jobs import outbox as box
+from jobs.engine import fire
+from jobs.errors import StaleVersion, WorkflowError
+from jobs.rules import machine_fit_problems
+from jobs.types import Actor, State
+from workshop.config import Settings
+from workshop.models import Design, Job, Machine, Outbox, OutboxStatus, Piece
+
+__all__ = ["Refused", "configure", "generate_program", "register", "run_outbox"]
+
+log = logging.getLogger(__name__)
+
+
+class Refused(Exception):
+    """The effect can never succeed as asked; the reason is final."""
+
+
+class NotReady(Exception):
+    """A piece of the system the effect needs is not installed yet; try later, uncounted."""
+
+
+@dataclass
+class Handler:
+    run: Callable[[Settings, sessionmaker[Session], Outbox], object]
+    on_failed: Callable[[Settings, sessionmaker[Session], Outbox], None] | None = None
+
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def register(kind: str, on_failed: Callable[..., None] | None = None) -> Callable[..., Any]:
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        HANDLERS[kind] = Handler(fn, on_failed)
+        return fn
+    return decorate
+
+
+# ---- the process's database and settings (one engine per process: rq forks work horses)
+
+_context: dict[int, tuple[Settings, sessionmaker[Session]]] = {}
+_settings: list[Settings] = []  # what the worker was started with; inherited by work horses
+
+
+def configure(settings: Settings) -> tuple[Settings, sessionmaker[Session]]:
+    from workshop.db import make_engine, make_sessionmaker
+
+    _settings[:] = [settings]
+    _context[os.getpid()] = (settings, make_sessionmaker(make_engine(settings)))
+    return _context[os.getpid()]
+
+
+def context() -> tuple[Settings, sessionmaker[Session]]:
+    """This process's settings and sessionmaker; a forked horse opens its own engine."""
+    if os.getpid() not in _context:
+        from workshop import config
+
+        configure(_settings[0] if _settings else config.load())
+    return _context[os.getpid()]
+
+
+def _progress(step: str) -> None:
+    from rq import get_current_job
+
+    job = get_current_job()
+    if job is not None:
+        job.meta["progress"] = step
+        job.save_meta()
+
+
+# ---- the task rq runs ------------------------------------------------------------------
+
+def run_outbox(outbox_id: int) -> str:
+    settings, factory = context()
+    with factory() as session:
+        row = session.get(Outbox, outbox_id)
+        if row is None or row.status != OutboxStatus.DISPATCHED:
+            return "skipped: not dispatched"  # done by an earlier run, or given back
+        handler = HANDLERS.get(row.kind)
+        session.expunge(row)
+    final, error = False, ""
+    try:
+        if handler is None:
+            raise Refused(f"no handler for outbox kind {row.kind!r}")
+        handler.run(settings, factory, row)
+    except NotReady as exc:
+        return _postpone(factory, outbox_id, str(exc))
+    except Refused as exc:
+        final, error = True, str(exc)
+    except Exception as exc:  # any failure of the effect is counted and retried with backoff
+        log.exception("outbox %s (%s) failed", outbox_id, row.kind)
+        error = f"{type(exc).__name__}: {exc}"
+    return _settle(settings, factory, outbox_id, handler, error, final)
+
+
+def _settle(settings: Settings, factory: sessionmaker[Session], outbox_id: int,
+            handler: Handler | None, error: str, final: bool) -> str:
+    with factory() as session:
+        row = session.get_one(Outbox, outbox_id)
+        if not error:
+            box.finish(session, row)
+            session.commit()
+            return "done"
+        failed = box.record_failure(session, row, error, final=final)
+        session.commit()
+        session.expunge(row)
+    if failed and handler is not None and handler.on_failed is not None:
+        handler.on_failed(settings, factory, row)
+    return f"{'failed' if failed else 'will retry'}: {error}"
+
+
+def _postpone(factory: sessionmaker[Session], outbox_id: int, why: str) -> str:
+    with factory() as session:
+        row = session.get_one(Outbox, outbox_id)
+        row.status = OutboxStatus.PENDING
+        row.lease_until = None
+        row.last_error = why
+        row.next_attempt_at = box.utcnow() + box.backoff(3)
+        session.commit()
+    return f"postponed: {why}"
+
+
+# ---- program generation ------------------------------------------------------------------
+
+def _program_failed(settings: Settings, factory: sessionmaker[Session], row: Outbox) -> None:
+    _fire_system(settings, factory, row.payload["job_id"], "program_failed",
+                 {"reason": f"program generation failed: {row.last_error}"})
+
+
+def _fire_system(settings: Settings, factory: sessionmaker[Session], job_id: int, event: str,
+                 data: dict[str, Any], attachments: tuple[str, ...] = ()) -> None:
+    for _ in range(5):  # a person may change the job at the same moment: read it again
+        with factory() as session:
+            try:
+                fire(session, job_id, event, actor=Actor.system("worker"), version=None,
+                     data=data, attachments=attachments, settings=settings)
+                return
+            except StaleVersion:
+                continue
+            except WorkflowError as exc:  # re-routed or cancelled meanwhile: the result is moot
+                log.info("job %s: %s not fired: %s", job_id, event, exc)
+                return
+    raise RuntimeError(f"job {job_id}: {event} kept meeting concurrent changes")
+
+
+@register("generate_program", on_failed=_program_failed)
+def _generate_program_row(settings: Settings, factory: sessionmaker[Session], row: Outbox) -> None:
+    generate_program(row.payload["job_id"], settings=settings, factory=factory)
+
+
+def generate_program(job_id: int, *, settings: Settings | None = None,
+                     factory: sessionmaker[Session] | None = None) -> str:
+    """Generate the job's program with the CAM and store it; ``program_ready`` or, when the CAM
+    refuses, ``program_failed`` with its reason. No program is ever faked."""
+    if settings is None or factory is None:
+        settings, factory = context()
+    _progress("loading")
+    with factory() as session:
+        job = session.get(Job, job_id)
+        if job is None or job.state != State.TOOLPATH_PENDING:
+            return "skipped: the job no longer waits for a program"
+        inputs = _carve_inputs(session, job)
+    _progress("carving")
+    try:
+        result = _carve(*inputs)
+    except Refused as exc:
+        _fire_system(settings, factory, job_id, "program_failed", {"reason": str(exc)})
+        return f"refused: {exc}"
+    _progress("storing")
+    shas = _store_program(settings, factory, job_id, result)
+    _fire_system(settings, factory, job_id, "program_ready", {"note": inputs[2]}, shas)
+    return "ready"
+
+
+def _carve_inputs(session: Session, job: Job) -> tuple[str, dict[str, Any], str]:
+    design = session.get(Design, job.design_id) if job.design_id else None
+    if design is None:
+        raise Refused("the job has no design to carve")
+    machine = _machine_for(session, session.get_one(Piece, job.piece_id))
+    options = {"depth": float(job.depth_mm), "placement": dict(job.placement or {}),
+               "machine": machine.profile, "job": f"job {job.id}"}
+    return design.svg, options, f"program for {machine.code} ({machine.profile})"
+
+
+def _machine_for(session: Session, piece: Piece) -> Machine:
+    machines = session.scalars(select(Machine).order_by(Machine.id)).all()
+    for machine in machines:
+        if not machine_fit_problems(piece, machine):
+            return machine
+    raise Refused(f"no machine of the workshop can hold piece {piece.certificate_no}")
+
+
+def _carve(svg: str, options: dict[str, Any], _label: str = "") -> Any:
+    try:
+        from cam.errors import CamError
+        from cam.toolpath import Placement
+        from machines.carve import CarveOptions, carve
+    except ImportError as exc:
+        raise Refused(f"the CAM is not available in this installation ({exc}); "
+                      "no program was generated") from exc
+    placement = Placement(**{k: float(v) for k, v in options.pop("placement").items()})
+    try:
+        return carve(svg, CarveOptions(placement=placement, **options))
+    except CamError as exc:
+        raise Refused(f"the CAM refused the design: {exc}") from exc
+
+
+def _store_program(settings: Settings, factory: sessionmaker[Session], job_id: int,
+                   result: Any) -> tuple[str, ...]:
+    from workshop import artifacts
+
+    files = [("gcode", f"job-{job_id}.nc", "text/x-gcode", result.gcode),
+             ("dxf", f"job-{job_id}.dxf", "image/vnd.dxf", result.dxf),
+             ("preview", f"job-{job_id}-preview.svg", "image/svg+xml", result.preview_svg),
+             ("report", f"job-{job_id}-report.json", "application/json",
+              json.dumps(result.report, ensure_ascii=False, indent=1, default=str))]
+    with factory() as session:
+        stored = [artifacts.save(session, settings, _bytes(content), kind=kind,
+                                 filename=name, media_type=media, job_id=job_id)
+                  for kind, name, media, content in files if content]
+        session.commit()
+        return tuple(a.sha256 for a in stored)
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content if isinstance(content, bytes) else content.encode()
+
+
+# ---- customer notifications ------------------------------------------------------------
+
+@register("notify")
+def _notify_row(settings: Settings, factory: sessionmaker[Session], row: Outbox) -> None:
+    try:
+        from jobs.notify import NotificationError, deliver
+    except ImportError as exc:
+        raise NotReady(f"notifications are not installed yet: {exc}") from exc
+    payload = {**row.payload, "delivery_id": f"outbox-{row.id}"}
+    try:
+        deliver(str(payload["kind"]), payload, settings)
+    except NotificationError as exc:  # the payload itself is wrong: a retry sends the same
+        raise Refused(str(exc)) from exc
