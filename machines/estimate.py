@@ -161,7 +161,7 @@ def _program_segments(program: Program, machine: MachineProfile) -> tuple[_Segme
 
 def _axis_limit(u: np.ndarray, limits: np.ndarray) -> np.ndarray:
     """Largest magnitude along each unit vector u (k, 3) that keeps every axis within its limit."""
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):
         return np.min(np.where(np.abs(u) > 1e-12, limits / np.abs(u), np.inf), axis=1)
 
 
