@@ -5,8 +5,8 @@ read aloud or copied from paper has no 0/O or 1/I/L confusion; on input those le
 mapped back to the digits they resemble.
 
 - A certificate number, e.g. ``JW-2026-7K3M9QXD5``: prefix, year, 8 random symbols and one
-  check symbol (Luhn mod 32 over year and body: catches every single-symbol error and every
-  swap of adjacent symbols). Numbers are printed and may be enumerated; they are not secret.
+  check symbol (a weighted sum over GF(32) of year and body: catches every single-symbol
+  error and every swap of adjacent symbols). Numbers are printed and may be enumerated; they are not secret.
   The database's unique constraint is the final word: on a collision, draw again.
 - A verification code: 20 random symbols (100 bits), printed on the certificate and inside
   its QR. Only its SHA-256 digest needs to be stored (see `status.code_digest`).
@@ -23,6 +23,7 @@ from .errors import NumberError
 __all__ = [
     "ALPHABET",
     "CODE_LENGTH",
+    "check_symbol",
     "new_certificate_number",
     "normalize_number",
     "is_valid_number",
@@ -40,15 +41,35 @@ DEFAULT_PREFIX = "JW"
 _NUMBER = re.compile(rf"^([A-Z]{{2,4}})-(\d{{4}})-([0-9A-Z]{{{NUMBER_BODY_LENGTH + 1}}})$")
 
 
-def _luhn_mod32_check(payload: str) -> str:
-    """Luhn mod N check symbol (N = 32) for `payload` in ALPHABET."""
+def _gf32_mul(a: int, b: int) -> int:
+    """Multiplication in GF(2^5) modulo the primitive polynomial x^5 + x^2 + 1."""
+    product = 0
+    while b:
+        if b & 1:
+            product ^= a
+        b >>= 1
+        a <<= 1
+        if a & 0b100000:
+            a ^= 0b100101
+    return product
+
+
+def check_symbol(payload: str) -> str:
+    """Check symbol c with c + sum(alpha^(i+1) * v_i) = 0 over GF(32), alpha = x.
+
+    Each position has its own non-zero weight, so a single wrong symbol always changes the
+    sum; swapping neighbours a, b changes it by alpha^i * (a + b) * (1 + alpha), non-zero
+    whenever a != b. (Luhn mod 32 would miss the swap of '0' and 'Z'.) Works for payloads
+    of up to 30 symbols, the order of alpha being 31.
+    """
+    if len(payload) > 30:
+        raise NumberError("check symbol payload longer than 30 symbols")
     total = 0
-    factor = 2
-    for ch in reversed(payload):
-        addend = factor * _VALUE[ch]
-        total += addend // 32 + addend % 32
-        factor = 1 if factor == 2 else 2
-    return ALPHABET[(32 - total % 32) % 32]
+    weight = 1
+    for ch in payload:
+        weight = _gf32_mul(weight, 2)
+        total ^= _gf32_mul(weight, _VALUE[ch])
+    return ALPHABET[total]
 
 
 def _random_symbols(count: int) -> str:
@@ -63,7 +84,7 @@ def new_certificate_number(year: int | None = None, *, prefix: str = DEFAULT_PRE
     if not re.fullmatch(r"[A-Z]{2,4}", prefix):
         raise NumberError(f"prefix must be 2-4 capital letters, got {prefix!r}")
     body = _random_symbols(NUMBER_BODY_LENGTH)
-    return f"{prefix}-{year:04d}-{body}{_luhn_mod32_check(f'{year:04d}{body}')}"
+    return f"{prefix}-{year:04d}-{body}{check_symbol(f'{year:04d}{body}')}"
 
 
 def normalize_number(text: str) -> str:
@@ -77,7 +98,7 @@ def normalize_number(text: str) -> str:
     if any(ch not in _VALUE for ch in rest):
         raise NumberError(f"not a certificate number: {text!r}")
     body, check = rest[:-1], rest[-1]
-    if _luhn_mod32_check(year + body) != check:
+    if check_symbol(year + body) != check:
         raise NumberError(f"check symbol does not match: {text!r}")
     return f"{prefix}-{year}-{body}{check}"
 
