@@ -55,6 +55,7 @@ NAMED_ERRORS: list[tuple[type[Exception], int, str]] = [
     (jobs_errors.GuardFailed, 409, "guard_failed"),
     (jobs_errors.PickupCodeRejected, 409, "pickup_code_rejected"),
     (jobs_errors.OrderConflict, 409, "order_conflict"),
+    (jobs_errors.PieceConflict, 409, "piece_conflict"),
     (jobs_errors.NotAllowed, 403, "forbidden"),
     (jobs_errors.InvalidPayload, 422, "invalid"),
     (CamError, 422, "cam_refused"),

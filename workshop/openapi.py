@@ -14,14 +14,16 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from workshop.errors import Invalid
-from workshop.models import CarvingMode, Delivery, PieceShape
+from workshop.models import CarvingMode, Delivery, DesignSource, PieceShape
 
 __all__ = ["OPERATIONS", "SCHEMAS", "build_document", "validate"]
 
 API_PREFIX = "/api/v1"
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-DECIMAL = {"type": ["string", "number"], "pattern": r"^\d+(\.\d+)?$",
-           "description": "a non-negative decimal; strings keep it exact (\"12.345\")"}
+# decimals travel as strings (or integers), never floats: masses and depths are compared exactly
+DECIMAL = {"type": ["string", "integer"], "pattern": r"^\d+(\.\d+)?$", "minimum": 0,
+           "description": "a non-negative decimal written as a string, e.g. \"12.345\""}
+SIGNED = {"type": ["string", "integer"], "pattern": r"^-?\d+(\.\d+)?$"}
 TEXT = {"type": "string", "maxLength": 2000}
 
 
@@ -86,32 +88,39 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "Customer": _obj({
         "name": _str(200, 0), "email": _str(200, 0, format="email"), "phone": _str(40, 0),
     }),
+    "DesignIn": _obj({
+        "code": _str(64, description="the platform's id for the customer's own design"),
+        "svg": _str(2_000_000, description="the SVG document itself"),
+        "title": _str(200),
+        "source": {"type": "string", "enum": [d.value for d in DesignSource]},
+    }, ("code", "svg")),
     "OrderLineIn": _obj({
         "certificate_no": _str(64, description="a piece registered with POST /pieces"),
-        "design_code": _str(64, description="the platform's design id"),
+        "design_code": _str(64, description="a design the workshop has (free, paid, ...)"),
+        "design": _ref("DesignIn"),
         "carving_mode": {"type": "string", "enum": [m.value for m in CarvingMode]},
         "face": _str(40),
         "depth_mm": DECIMAL,
-        "placement": _obj({"scale": DECIMAL, "rotation_deg": {"type": ["string", "number"]},
-                           "offset_x": {"type": ["string", "number"]},
-                           "offset_y": {"type": ["string", "number"]}}),
+        "placement": _obj({"scale": DECIMAL, "rotation_deg": SIGNED, "offset_x": SIGNED,
+                           "offset_y": SIGNED}),
+        "due_date": {"type": "string", "format": "date"},
         "priority": {"type": "integer", "minimum": -10, "maximum": 10},
     }, ("certificate_no", "carving_mode")),
     "OrderIn": _obj({
-        "order_ref": _str(100, description="the platform's unique order reference"),
+        "reference": _str(100, description="the platform's unique order reference"),
+        "channel": {"type": "string", "enum": ["api", "store_desk"]},
         "customer": _ref("Customer"),
-        "store_code": _str(32, description="the original store (pickup happens there)"),
+        "store_code": _str(32, description="the original store; required for pickup"),
         "delivery": {"type": "string", "enum": [d.value for d in Delivery]},
         "delivery_address": {"type": "object"},
-        "amount_paid_cents": {"type": "integer", "minimum": 0},
+        "amount_paid": {**DECIMAL, "description": "in the currency, e.g. \"1280.00\""},
         "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
-        "paid_at": {"type": "string", "format": "date-time"},
-        "due_date": {"type": "string", "format": "date"},
-        "lines": {"type": "array", "items": _ref("OrderLineIn"), "minItems": 1, "maxItems": 12},
-    }, ("order_ref", "delivery", "amount_paid_cents", "lines")),
+        "lines": {"type": "array", "items": _ref("OrderLineIn"), "minItems": 1, "maxItems": 12,
+                  "description": "one line per piece; each becomes its own job"},
+    }, ("reference", "delivery", "amount_paid", "lines")),
     "JobSummary": _obj({
         "id": {"type": "integer"},
-        "order_ref": {"type": "string"},
+        "order_reference": {"type": "string"},
         "line_no": {"type": "integer"},
         "state": {"type": "string"},
         "route": {"type": "string"},
@@ -153,17 +162,21 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "events": {"type": "array", "items": _ref("Event")},
         "artifacts": {"type": "array", "items": _ref("Artifact")},
         "piece": _ref("Piece"),
+        "assignment": {"type": ["object", "null"],
+                       "description": "the active machine or artisan assignment"},
         "tracking_token": {"type": "string"},
+        "pickup_code": {"type": "string",
+                        "description": "only in the answer to ready_for_pickup: shown once"},
     }, ("allowed_events", "events"), closed=False)]},
     "Order": _obj({
         "id": {"type": "integer"},
-        "order_ref": {"type": "string"},
+        "reference": {"type": "string"},
         "delivery": {"type": "string"},
         "store_code": {"type": ["string", "null"]},
-        "amount_paid_cents": {"type": "integer"},
+        "amount_paid": {"type": "string"},
         "currency": {"type": "string"},
         "jobs": {"type": "array", "items": _ref("JobSummary")},
-    }, ("id", "order_ref", "jobs"), closed=False),
+    }, ("id", "reference", "jobs"), closed=False),
     "JobList": _obj({
         "items": {"type": "array", "items": _ref("JobSummary")},
         "total": {"type": "integer"},

@@ -1,0 +1,83 @@
+"""POST /orders: intake of a paid order, idempotent twice over.
+
+- ``Idempotency-Key`` header: the same key with the same body answers the stored response; the
+  same key with another body is a 409. Keys are remembered per caller.
+- The order reference itself: the same reference with the same body answers 200 and the same
+  jobs (the workflow's intake decides, and resolves a race on the reference); with another
+  body, 409.
+
+Two identical requests with one key racing each other: both get the one order from the intake;
+the loser's insert of the key hits its unique constraint and it answers what the winner stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from jobs import intake
+from workshop.api import serialize
+from workshop.api.base import body, bp, caller, db
+from workshop.api.jobs import actor_for
+from workshop.errors import Conflict, Invalid
+from workshop.models import IdempotencyKey
+from workshop.permissions import Principal
+
+MAX_KEY_LENGTH = 200
+
+
+def _idempotency_key() -> str | None:
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH:
+        raise Invalid(f"Idempotency-Key must be 1 to {MAX_KEY_LENGTH} characters",
+                      field="Idempotency-Key")
+    return key
+
+
+def _replay(principal: Principal, key: str, digest: str) -> tuple[dict[str, Any], int] | None:
+    stored = db().scalar(select(IdempotencyKey).where(
+        IdempotencyKey.client == principal.label, IdempotencyKey.key == key))
+    if stored is None:
+        return None
+    if stored.request_hash != digest:
+        raise Conflict("this Idempotency-Key was used with a different request body",
+                       idempotency_key=key)
+    return stored.response, stored.status_code
+
+
+def _accept(principal: Principal, data: dict[str, Any], key: str | None,
+            digest: str) -> tuple[dict[str, Any], int]:
+    if key is not None and (stored := _replay(principal, key, digest)) is not None:
+        return stored
+    session = db()
+    # the intake commits the order and its jobs itself (idempotent on the reference)
+    order, created = intake.accept_order(session, data, actor_for(principal))
+    response = serialize.order(session, order)
+    status = 201 if created else 200
+    if key is not None:
+        # remembered after the order: if this write is lost, the same key finds the order again
+        # by its reference (200, the same jobs), so the answer stays idempotent
+        session.add(IdempotencyKey(client=principal.label, key=key, request_hash=digest,
+                                   status_code=status, response=response))
+        session.commit()
+    return response, status
+
+
+@bp.post("/orders")
+def create_order():  # type: ignore[no-untyped-def]
+    principal = caller("orders.create")
+    data = body("OrderIn")
+    key = _idempotency_key()
+    digest = intake.request_hash(data)
+    try:
+        return _accept(principal, data, key, digest)
+    except IntegrityError:
+        # a concurrent identical request committed first: answer from what it wrote
+        db().rollback()
+        return _accept(principal, data, key, digest)
