@@ -116,7 +116,9 @@ class _Flat:
         self.closed = np.asarray(closed, dtype=bool)
         self.n = len(arrays)
 
-    def ends(self, seq: list[int], rev: list[bool], vertex: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    def ends(
+        self, seq: list[int], rev: list[bool], vertex: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Flat row of the entry and the exit point of each path in a tour."""
         p = np.asarray(seq, dtype=np.int64)
         r = np.asarray(rev, dtype=bool)
@@ -145,7 +147,7 @@ def _candidates(flat: _Flat) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Entry candidates: (flat row, path, row of the matching exit)."""
     sizes = np.diff(flat.off)
     n_closed = int(flat.closed.sum())
-    per_closed = min(MAX_ENTRIES_PER_CLOSED, max(2, 40_000 // max(1, n_closed)))
+    per_closed = min(MAX_ENTRIES_PER_CLOSED, max(2, 8_000 // max(1, n_closed)))
     # closed path: vertices 0, step, 2 step, ... (at most per_closed); open path: both ends
     step = np.where(flat.closed, np.maximum(1, -(-sizes // per_closed)), 1)
     count = np.where(flat.closed, -(-sizes // step), np.where(sizes > 1, 2, 1))
@@ -164,7 +166,9 @@ def _greedy(
     rows, cand_path_arr, other = _candidates(flat)
     m = len(rows)
     cand_xy = flat.xy[rows]
-    k = min(NEIGHBOURS, m)
+    # room for a path's own other candidates, which the greedy step skips
+    most = int(np.bincount(cand_path_arr).max())
+    k = min(NEIGHBOURS + most - 1, m)
     _, nbr = cKDTree(cand_xy).query(cand_xy, k=k, workers=-1)
     nbrs = np.asarray(nbr).reshape(m, k).tolist()
     # the candidate whose row is a given exit row (open paths: the other end is a candidate)
@@ -324,7 +328,8 @@ class _Improver:
         owner = np.repeat(p, count)
         second = np.arange(len(owner)) - first_id[owner]
         rows = np.where(
-            flat.closed[owner], flat.off[owner] + vert[owner],
+            flat.closed[owner],
+            flat.off[owner] + vert[owner],
             np.where(second == 0, flat.off[owner], flat.off[owner + 1] - 1),
         )
         arr = flat.xy[rows]
@@ -337,25 +342,26 @@ class _Improver:
         self.pos = [0] * n
         for k2, q in enumerate(tour.seq):
             self.pos[q] = k2
-
-    # end point ids of the path at tour position k
-    def _entry_id(self, k: int) -> int:
-        p = self.t.seq[k]
-        f = self.ep_first[p]
-        return f if self.closed[p] or not self.t.rev[k] else f + 1
+        # entry / exit end point id of the path at each tour position, kept in step with moves
+        self.ei: list[int] = []
+        self.xi: list[int] = []
+        for k2, q in enumerate(tour.seq):
+            f = self.ep_first[q]
+            one = self.closed[q]
+            self.ei.append(f if one or not tour.rev[k2] else f + 1)
+            self.xi.append(f if one or tour.rev[k2] else f + 1)
+        self.start_xy = (float(tour.start[0]), float(tour.start[1]))
 
     def _exit_id(self, k: int) -> int:
-        p = self.t.seq[k]
-        f = self.ep_first[p]
-        return f if self.closed[p] or self.t.rev[k] else f + 1
+        return self.xi[k]
 
     def _ent(self, k: int) -> tuple[float, float] | None:
-        return self.ep_xy[self._entry_id(k)] if 0 <= k < len(self.t.seq) else None
+        return self.ep_xy[self.ei[k]] if 0 <= k < len(self.ei) else None
 
     def _ext(self, k: int) -> tuple[float, float] | None:
         if k < 0:
-            return (float(self.t.start[0]), float(self.t.start[1]))
-        return self.ep_xy[self._exit_id(k)] if k < len(self.t.seq) else None
+            return self.start_xy
+        return self.ep_xy[self.xi[k]] if k < len(self.xi) else None
 
     @staticmethod
     def _d(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
@@ -384,8 +390,12 @@ class _Improver:
                 continue
             a, b = (i, j) if i < j else (j, i)
             d = self._d
-            delta = (d(self._ext(a), self._ext(b)) + d(self._ent(a + 1), self._ent(b + 1))
-                     - d(self._ext(a), self._ent(a + 1)) - d(self._ext(b), self._ent(b + 1)))
+            delta = (
+                d(self._ext(a), self._ext(b))
+                + d(self._ent(a + 1), self._ent(b + 1))
+                - d(self._ext(a), self._ent(a + 1))
+                - d(self._ext(b), self._ent(b + 1))
+            )
             if delta < -1e-9 and self._reversal_allowed(a + 1, b):
                 self._reverse(a + 1, b)
                 return True
@@ -402,9 +412,11 @@ class _Improver:
 
     def _reverse(self, lo: int, hi: int) -> None:
         t = self.t
-        t.seq[lo:hi + 1] = t.seq[lo:hi + 1][::-1]
-        t.vertex[lo:hi + 1] = t.vertex[lo:hi + 1][::-1]
-        t.rev[lo:hi + 1] = [not r for r in t.rev[lo:hi + 1][::-1]]
+        t.seq[lo : hi + 1] = t.seq[lo : hi + 1][::-1]
+        t.vertex[lo : hi + 1] = t.vertex[lo : hi + 1][::-1]
+        t.rev[lo : hi + 1] = [not r for r in t.rev[lo : hi + 1][::-1]]
+        ei, xi = self.ei[lo : hi + 1], self.xi[lo : hi + 1]
+        self.ei[lo : hi + 1], self.xi[lo : hi + 1] = xi[::-1], ei[::-1]
         for k in range(lo, hi + 1):
             self.pos[t.seq[k]] = k
 
@@ -448,9 +460,14 @@ class _Improver:
     def _move(self, a: int, after: int, flip: bool) -> None:
         t = self.t
         item = (t.seq.pop(a), t.rev.pop(a) ^ flip, t.vertex.pop(a))
+        ends = (self.ei.pop(a), self.xi.pop(a))
+        if flip:
+            ends = (ends[1], ends[0])
         dest = after if after > a else after + 1
         t.seq.insert(dest, item[0])
         t.rev.insert(dest, item[1])
         t.vertex.insert(dest, item[2])
+        self.ei.insert(dest, ends[0])
+        self.xi.insert(dest, ends[1])
         for k in range(min(a, dest), max(a, dest) + 1):
             self.pos[t.seq[k]] = k

@@ -1,0 +1,88 @@
+"""Linking contours into one toolpath: retract, rapid at safe height, descend, cut.
+
+Every G0 starts and ends at safe_z: the tool leaves a contour with a vertical G1 up to safe_z,
+rapids in XY, then comes down vertically on the next contour's first point - at the cutting
+feed through air to AIR_CLEARANCE above the level it resumes from, then at the plunge feed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cam.arcs import Arc, arc_sweep
+from cam.ops.passes import CutSettings, cut_contour
+from cam.ordering import Order
+from cam.toolpath import Move, MoveKind
+
+__all__ = ["AIR_CLEARANCE", "Contour", "Linker", "move_lengths", "oriented"]
+
+# mm above the level a cut resumes from where the descent slows to the plunge feed: enough for
+# the stone's surface error after probing, small enough not to crawl through air.
+AIR_CLEARANCE = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Contour:
+    """One tool-centre path: (n, 2) machine mm, closed rings not repeating their first point."""
+
+    points: np.ndarray
+    closed: bool
+    element_id: str
+
+
+def oriented(contour: Contour, reverse: bool, vertex: int) -> np.ndarray:
+    """The contour's points starting where the ordering enters it."""
+    pts = contour.points
+    if contour.closed:
+        return np.roll(pts, -vertex, axis=0) if vertex else pts
+    return pts[::-1] if reverse else pts
+
+
+class Linker:
+    """Accumulates the moves of one toolpath."""
+
+    def __init__(self, safe_z: float, settings: CutSettings) -> None:
+        self.safe_z = safe_z
+        self.s = settings
+        self.moves: list[Move] = []
+
+    def cut(self, pts: np.ndarray, closed: bool, top: float, depths: Sequence[float]) -> None:
+        """Come down on the contour at Z = -top, cut it through depths, retract to safe_z."""
+
+        def approach(x: float, y: float) -> None:
+            self.moves.append(Move(MoveKind.RAPID, x, y, self.safe_z))
+            clear = -top + AIR_CLEARANCE
+            if clear < self.safe_z:
+                self.moves.append(Move(MoveKind.LINEAR, x, y, clear, self.s.feed))
+            self.moves.append(Move(MoveKind.LINEAR, x, y, -top, self.s.plunge_feed))
+
+        ex, ey = cut_contour(pts, closed, top, depths, self.s, self.moves, approach)
+        self.moves.append(Move(MoveKind.LINEAR, ex, ey, self.safe_z, self.s.feed))
+
+    def cut_all(
+        self, contours: Sequence[Contour], order: Order, top: float, depths: Sequence[float]
+    ) -> None:
+        for idx, rev, vertex in order:
+            c = contours[idx]
+            self.cut(oriented(c, rev, vertex), c.closed, top, depths)
+
+
+def move_lengths(moves: Sequence[Move]) -> tuple[float, float]:
+    """(feed-move length, rapid length), XYZ mm, counted from the first move's position."""
+    if not moves:
+        return 0.0, 0.0
+    xyz = np.array([(m.x, m.y, m.z) for m in moves])
+    step = np.diff(xyz, axis=0)
+    d = np.sqrt((step**2).sum(axis=1))
+    rapid_mask = np.array([m.kind is MoveKind.RAPID for m in moves[1:]], dtype=bool)
+    for k, m in enumerate(moves[1:]):
+        if m.kind is MoveKind.ARC_CW or m.kind is MoveKind.ARC_CCW:
+            px, py = xyz[k, 0], xyz[k, 1]
+            arc = Arc(m.x, m.y, px + m.i, py + m.j, m.kind is MoveKind.ARC_CW)
+            planar = abs(arc_sweep(px, py, arc)) * math.hypot(m.i, m.j)
+            d[k] = math.hypot(planar, step[k, 2])
+    return float(d[~rapid_mask].sum()), float(d[rapid_mask].sum())

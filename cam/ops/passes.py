@@ -1,0 +1,317 @@
+"""Step-down passes and entries along one contour: the moves that actually cut.
+
+Every operation ends here: a contour (open or closed polyline, tool-centre positions) is cut
+from a starting depth `top` down through `depths`, entering by a ramp that runs ALONG the
+contour (diamond burrs on jade dislike plunging) or by a vertical plunge. The tool centre never
+leaves the contour while Z < 0, so whatever the contour is allowed to touch, the cut touches
+no more.
+
+Closed contours descend while they go round: each pass ramps over `l = step / tan(angle)` then
+finishes the lap at the pass depth; after the last pass the ramp stretch is cut again so every
+point reaches full depth. When the contour is shorter than the ramp, the descent is a helix
+(one continuous slope over several laps, each lap deepening by less than a step) followed by
+one full lap at depth.
+
+Open contours zigzag: each pass starts at the end where the last one stopped, ramps out and
+back over the first `l / 2` (or, when the path is shorter, runs end to end several times,
+descending), then cuts the full length at the pass depth. No retract between passes.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cam.arcs import Arc, Line, fit_arcs
+from cam.toolpath import Move, MoveKind
+
+__all__ = ["CutSettings", "cut_contour", "pass_depths", "ramp_feed"]
+
+# A contour shorter than this is a dot: plunged and retracted (mm; below machine resolution).
+MIN_CONTOUR_LENGTH = 1e-4
+_LINEAR = MoveKind.LINEAR
+
+
+def pass_depths(depth: float, step_down: float) -> tuple[float, ...]:
+    """Equal steps down to `depth`, none deeper than `step_down` (positive mm, last == depth)."""
+    n = max(1, math.ceil(depth / step_down - 1e-9))
+    return tuple(depth * k / n for k in range(1, n)) + (depth,)
+
+
+def ramp_feed(feed: float, plunge_feed: float, ramp_angle_deg: float) -> float:
+    """Feed along a ramp such that the Z component never exceeds the plunge feed."""
+    s = math.sin(math.radians(ramp_angle_deg))
+    return min(feed, plunge_feed / s) if s > 0 else feed
+
+
+@dataclass(frozen=True, slots=True)
+class CutSettings:
+    """What one operation decides once for all its contours."""
+
+    feed: float  # mm/min along flat stretches
+    plunge_feed: float  # mm/min for vertical plunges
+    ramp_feed: float  # mm/min along ramps (Z speed <= plunge_feed)
+    ramp_slope: float | None  # tan(ramp angle); None = plunge vertically
+    arc_tolerance: float | None  # fit G2/G3 on flat stretches within this; None = lines only
+
+
+class _Polyline:
+    """Arc-length lookup on a contour; closed contours repeat their first point at the end."""
+
+    def __init__(self, points: np.ndarray, closed: bool) -> None:
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        if len(pts) > 1:  # consecutive duplicates would make zero-length segments
+            step = np.hypot(*np.diff(pts, axis=0).T)
+            pts = pts[np.concatenate([[True], step > 1e-9])]
+        if closed and len(pts) > 1:
+            if np.hypot(*(pts[-1] - pts[0])) <= 1e-9:
+                pts = pts[:-1]
+            pts = np.vstack([pts, pts[:1]])
+        seg = np.hypot(*np.diff(pts, axis=0).T) if len(pts) > 1 else np.zeros(0)
+        self.xy: list[tuple[float, float]] = [tuple(p) for p in pts.tolist()]
+        self.cum: list[float] = np.concatenate([[0.0], np.cumsum(seg)]).tolist()
+        self.length = self.cum[-1]
+        self.closed = closed
+
+    def at(self, u: float) -> tuple[float, float]:
+        """The point at arc length u (0 <= u <= length)."""
+        cum, xy = self.cum, self.xy
+        i = bisect_right(cum, u) - 1
+        if i >= len(cum) - 1:
+            return xy[-1]
+        if i < 0:
+            return xy[0]
+        t = (u - cum[i]) / (cum[i + 1] - cum[i])
+        (x0, y0), (x1, y1) = xy[i], xy[i + 1]
+        return (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+
+    def stations(self, u0: float, u1: float) -> list[tuple[float, float, float]]:
+        """(x, y, distance from u0) of the vertices strictly between u0 and u1, then u1."""
+        cum, xy = self.cum, self.xy
+        out: list[tuple[float, float, float]] = []
+        if u1 >= u0:
+            for i in range(bisect_right(cum, u0), bisect_left(cum, u1)):
+                out.append((xy[i][0], xy[i][1], cum[i] - u0))
+        else:
+            for i in range(bisect_left(cum, u0) - 1, bisect_right(cum, u1) - 1, -1):
+                out.append((xy[i][0], xy[i][1], u0 - cum[i]))
+        x, y = self.at(u1)
+        out.append((x, y, abs(u1 - u0)))
+        return out
+
+
+class _Cutter:
+    """Emits the moves of one contour into `out`, tracking the current position."""
+
+    def __init__(
+        self,
+        line: _Polyline,
+        settings: CutSettings,
+        out: list[Move],
+        approach: Callable[[float, float], None],
+    ) -> None:
+        self.line, self.s, self.out, self.approach = line, settings, out, approach
+        self.x, self.y = line.xy[0]
+        self._fitted: list[tuple[Line | Arc, int]] | None = None
+
+    def begin(self, u: float) -> None:
+        """Bring the tool down at arc length u (the caller's approach moves)."""
+        self.x, self.y = self.line.at(u % self.line.length if self.line.closed else u)
+        self.approach(self.x, self.y)
+
+    def plunge(self, z: float) -> None:
+        self.out.append(Move(_LINEAR, self.x, self.y, z, self.s.plunge_feed))
+
+    def leg(self, u0: float, u1: float, z0: float, z1: float) -> None:
+        """Along the contour from arc length u0 to u1 (open coordinates), Z linear z0 -> z1.
+
+        Flat legs are lines here; the arc-fitted flat stretches go through `flat_*`."""
+        if u1 == u0:
+            return
+        st = self.line.stations(u0, u1)
+        total = abs(u1 - u0)
+        out = self.out
+        if z0 == z1:
+            feed = self.s.feed
+            for x, y, _ in st:
+                out.append(Move(_LINEAR, x, y, z1, feed))
+        else:
+            feed = self.s.ramp_feed
+            for x, y, d in st:
+                out.append(Move(_LINEAR, x, y, z0 + (z1 - z0) * d / total, feed))
+        self.x, self.y = st[-1][0], st[-1][1]
+
+    def cyclic_leg(self, s0: float, s1: float, z0: float, z1: float) -> None:
+        """Round a closed contour from s0 to s1 (any real numbers, s1 > s0), Z linear."""
+        length = self.line.length
+        shift = -math.floor(s0 / length + 1e-12) * length
+        s0, s1 = s0 + shift, s1 + shift
+        s = s0
+        while s < s1 - 1e-12:
+            lap_end = (math.floor(s / length + 1e-12) + 1) * length
+            e = min(s1, lap_end)
+            za = z0 + (z1 - z0) * (s - s0) / (s1 - s0)
+            zb = z0 + (z1 - z0) * (e - s0) / (s1 - s0)
+            base = lap_end - length
+            self.leg(s - base, e - base, za, zb)
+            s = e
+
+    # -- flat stretches, arc-fitted once per contour ------------------------------------------
+    def _elements(self) -> list[tuple[Line | Arc, int]]:
+        """The contour as fitted elements, each with the index of the vertex it ends on."""
+        if self._fitted is None:
+            xy = self.line.xy
+            pts = np.array(xy[:-1] if self.line.closed else xy)
+            tol = self.s.arc_tolerance
+            fitted: list[tuple[Line | Arc, int]] = []
+            if tol is not None and len(pts) >= 3:
+                fitted = _on_vertices(fit_arcs(pts, self.line.closed, tol), xy)
+            self._fitted = fitted or [(Line(*xy[j]), j) for j in range(1, len(xy))]
+        return self._fitted
+
+    def flat_forward(self, u_end: float, z: float) -> None:
+        """From vertex 0 forward to arc length u_end at constant Z, arcs where fitted."""
+        cum, xy, out, feed = self.line.cum, self.line.xy, self.out, self.s.feed
+        last = 0
+        for el, j in self._elements():
+            if cum[j] > u_end + 1e-12:
+                break
+            self._emit(el, z, feed)
+            last = j
+        for i in range(last + 1, len(cum)):
+            if cum[i] >= u_end:
+                break
+            out.append(Move(_LINEAR, xy[i][0], xy[i][1], z, feed))
+        x, y = self.line.at(u_end)
+        if (x, y) != (self.x, self.y):
+            out.append(Move(_LINEAR, x, y, z, feed))
+        self.x, self.y = x, y
+
+    def flat_backward(self, z: float) -> None:
+        """From the last vertex back to vertex 0 of an open contour, arcs where fitted."""
+        els = self._elements()
+        xy = self.line.xy
+        feed = self.s.feed
+        for k in range(len(els) - 1, -1, -1):
+            el, _ = els[k]
+            sx, sy = xy[els[k - 1][1]] if k > 0 else xy[0]
+            if isinstance(el, Arc):
+                back: Line | Arc = Arc(sx, sy, el.cx, el.cy, not el.clockwise)
+            else:
+                back = Line(sx, sy)
+            self._emit(back, z, feed)
+
+    def _emit(self, el: Line | Arc, z: float, feed: float) -> None:
+        if isinstance(el, Arc):
+            kind = MoveKind.ARC_CW if el.clockwise else MoveKind.ARC_CCW
+            self.out.append(Move(kind, el.x, el.y, z, feed, el.cx - self.x, el.cy - self.y))
+        else:
+            self.out.append(Move(_LINEAR, el.x, el.y, z, feed))
+        self.x, self.y = el.x, el.y
+
+
+def _on_vertices(elements: list[Line | Arc], xy: list[tuple[float, float]]) -> list:
+    """Pair each element with the index of the vertex it ends on ([] if one does not)."""
+    out: list[tuple[Line | Arc, int]] = []
+    j = 1
+    for el in elements:
+        while j < len(xy) and xy[j] != (el.x, el.y):
+            j += 1
+        if j == len(xy):
+            return []  # not on our vertices: fall back to lines rather than guess
+        out.append((el, j))
+        j += 1
+    return out
+
+
+def cut_contour(
+    points: np.ndarray,
+    closed: bool,
+    top: float,
+    depths: Sequence[float],
+    settings: CutSettings,
+    out: list[Move],
+    approach: Callable[[float, float], None],
+) -> tuple[float, float]:
+    """Append the cutting moves of one contour to `out`; return where the tool stops (XY).
+
+    points: (n, 2) float tool-centre positions, machine mm; a closed contour's first point is
+    not repeated. The cut is organised around points[0]: closed contours finish their ramps
+    there, open ones start there. `approach(x, y)` is called once, before any cutting move,
+    with the point where the tool must arrive at Z = -top (top >= 0: material above that is
+    already cleared). depths: positive, increasing, each deeper than top.
+    """
+    line = _Polyline(points, closed)
+    cutter = _Cutter(line, settings, out, approach)
+    if line.length < MIN_CONTOUR_LENGTH:
+        cutter.begin(0.0)
+        cutter.plunge(-depths[-1])  # a dot: drilled straight down (retract is the caller's)
+    elif closed:
+        _cut_closed(cutter, top, depths)
+    else:
+        _cut_open(cutter, top, depths)
+    return cutter.x, cutter.y
+
+
+def _cut_closed(c: _Cutter, top: float, depths: Sequence[float]) -> None:
+    length, slope = c.line.length, c.s.ramp_slope
+    if slope is None:
+        c.begin(0.0)
+        for d in depths:
+            c.plunge(-d)
+            c.flat_forward(length, -d)
+        return
+    levels = [top, *depths]
+    ramps = [(levels[k + 1] - levels[k]) / slope for k in range(len(depths))]
+    if max(ramps) > length:
+        # helix: each lap deepens by length * slope < step; it ends on vertex 0 at full
+        # depth, then one full lap
+        s0 = -(depths[-1] - top) / slope
+        c.begin(s0)
+        c.cyclic_leg(s0, 0.0, -top, -depths[-1])
+        c.flat_forward(length, -depths[-1])
+        return
+    # each ramp ends on vertex 0; the flat rest of the lap stops where the next ramp begins,
+    # and the last lap goes all the way round, re-cutting the last ramp at full depth
+    c.begin(-ramps[0])
+    for k, d in enumerate(depths):
+        c.cyclic_leg(-ramps[k], 0.0, -levels[k], -d)
+        c.flat_forward(length if k == len(depths) - 1 else length - ramps[k + 1], -d)
+
+
+def _cut_open(c: _Cutter, top: float, depths: Sequence[float]) -> None:
+    length, slope = c.line.length, c.s.ramp_slope
+    c.begin(0.0)
+    at_start = True  # which end the tool is at
+    prev = top
+    for d in depths:
+        here = 0.0 if at_start else length
+        there = length - here
+        if slope is None:
+            c.plunge(-d)
+        else:
+            ramp = (d - prev) / slope
+            if ramp <= 2.0 * length:
+                # out and back over half the ramp each way, descending both ways
+                mid = here + (ramp / 2.0 if at_start else -ramp / 2.0)
+                c.leg(here, mid, -prev, -(prev + d) / 2.0)
+                c.leg(mid, here, -(prev + d) / 2.0, -d)
+            else:
+                # shorter than the ramp: run end to end m times, descending
+                m = math.ceil(ramp / length)
+                a, b = here, there
+                for i in range(m):
+                    c.leg(a, b, -(prev + (d - prev) * i / m), -(prev + (d - prev) * (i + 1) / m))
+                    a, b = b, a
+                if m % 2 == 1:
+                    at_start = not at_start
+        if at_start:
+            c.flat_forward(length, -d)
+        else:
+            c.flat_backward(-d)
+        at_start = not at_start
+        prev = d

@@ -1,0 +1,143 @@
+"""Filled regions as shapely geometry, and the tool-radius offsets pockets and profiles share.
+
+A FillRegion's rings are turned into area by the SVG fill rule: the rings are noded into
+faces, and each face is inside when its winding number is non-zero ("nonzero") or odd
+("evenodd"). Offsets are shapely buffers with round joins whose arcs are divided finely enough
+that the polygonal offset stays within a quarter of the tolerance of the true one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import shapely
+from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polygonize, unary_union
+
+from cam.design import FillRegion
+from cam.errors import ToolError
+from cam.ops.emit import Contour
+
+__all__ = [
+    "check_offset",
+    "fill_geometry",
+    "name_rings",
+    "offset",
+    "polygons",
+    "ring_precedence",
+    "rings_of",
+]
+
+
+def fill_geometry(fill: FillRegion) -> BaseGeometry:
+    """The area a FillRegion paints, honouring its fill rule."""
+    rings = [np.asarray(r, dtype=np.float64).reshape(-1, 2) for r in fill.rings]
+    rings = [r for r in rings if len(r) >= 3]
+    if not rings:
+        return Polygon()
+    if len(rings) == 1:
+        poly = Polygon(rings[0])
+        if poly.is_valid:
+            return poly  # a simple ring paints its inside under either rule
+    lines = [LineString(np.vstack([r, r[:1]])) for r in rings]
+    faces = list(polygonize(unary_union(lines)))
+    evenodd = fill.fill_rule == "evenodd"
+    keep = []
+    for face in faces:
+        p = face.representative_point()
+        w = sum(_winding(p.x, p.y, r) for r in rings)
+        if (w % 2 == 1) if evenodd else (w != 0):
+            keep.append(face)
+    return unary_union(keep) if keep else Polygon()
+
+
+def _winding(px: float, py: float, ring: np.ndarray) -> int:
+    a, b = ring, np.roll(ring, -1, axis=0)
+    cross = (b[:, 0] - a[:, 0]) * (py - a[:, 1]) - (px - a[:, 0]) * (b[:, 1] - a[:, 1])
+    up = (a[:, 1] <= py) & (b[:, 1] > py) & (cross > 0)
+    down = (a[:, 1] > py) & (b[:, 1] <= py) & (cross < 0)
+    return int(up.sum()) - int(down.sum())
+
+
+def quad_segs(radius: float, tolerance: float) -> int:
+    """Segments per quarter circle so a chord strays at most tolerance / 4 from the arc."""
+    if radius <= tolerance / 4:
+        return 1
+    half_angle = math.acos(1.0 - (tolerance / 4) / radius)
+    return max(1, math.ceil((math.pi / 4) / half_angle))
+
+
+def offset(geom: BaseGeometry, distance: float, tolerance: float) -> BaseGeometry:
+    """Round-joined offset: inward for negative distance."""
+    q = quad_segs(abs(distance), tolerance)
+    return geom.buffer(distance, quad_segs=q, join_style="round")
+
+
+def polygons(geom: BaseGeometry) -> list[Polygon]:
+    """The non-empty polygons of a geometry (Polygon, MultiPolygon or collection)."""
+    if geom.is_empty:
+        return []
+    if isinstance(geom, Polygon):
+        return [geom]
+    if isinstance(geom, MultiPolygon):
+        return [p for p in geom.geoms if not p.is_empty]
+    return [p for g in getattr(geom, "geoms", []) for p in polygons(g)]
+
+
+def check_offset(fill_id: str, geom: BaseGeometry, radius: float, tolerance: float) -> None:
+    """Refuse a region that vanishes or splits when the tool centre keeps `radius` inside."""
+    for part in polygons(geom):
+        inner = polygons(offset(part, -radius, tolerance))
+        xmin, ymin, xmax, ymax = part.bounds
+        size = f"{xmax - xmin:.3f} x {ymax - ymin:.3f} mm"
+        if not inner:
+            raise ToolError(
+                f"element '{fill_id}': a filled part ({size}) is narrower than the tool "
+                f"(diameter {2 * radius:.3f} mm) and cannot be cut with it"
+            )
+        if len(inner) > 1:
+            raise ToolError(
+                f"element '{fill_id}': a filled part ({size}) has a neck narrower than the "
+                f"tool (diameter {2 * radius:.3f} mm); the tool would leave it uncut"
+            )
+
+
+def rings_of(polys: Iterable[Polygon], element_id: str) -> list[Contour]:
+    """Every exterior and interior ring as a closed contour (first point not repeated)."""
+    out = []
+    for poly in polys:
+        for ring in (poly.exterior, *poly.interiors):
+            pts = np.asarray(ring.coords, dtype=np.float64)[:-1, :2]
+            if len(pts) >= 3:
+                out.append(Contour(pts, True, element_id))
+    return out
+
+
+def ring_precedence(contours: Sequence[Contour]) -> list[tuple[int, int]]:
+    """(inner, outer) pairs: a ring lying inside another closed ring is cut before it."""
+    polys = [Polygon(c.points) for c in contours]
+    areas = np.array([abs(p.area) for p in polys])
+    probe = np.array([c.points[0] for c in contours])
+    pairs: list[tuple[int, int]] = []
+    for b, poly in enumerate(polys):
+        inside = shapely.contains_xy(poly.buffer(0), probe[:, 0], probe[:, 1])
+        for a in np.flatnonzero(inside & (areas < areas[b])).tolist():
+            pairs.append((a, b))
+    return pairs
+
+
+def name_rings(
+    contours: Sequence[Contour], named: Sequence[tuple[str, BaseGeometry]]
+) -> list[Contour]:
+    """Each contour labelled with the element nearest its first point (for messages)."""
+    if len(named) == 1:
+        return [Contour(c.points, c.closed, named[0][0]) for c in contours]
+    out = []
+    for c in contours:
+        x, y = float(c.points[0, 0]), float(c.points[0, 1])
+        d = [shapely.distance(g, shapely.Point(x, y)) for _, g in named]
+        out.append(Contour(c.points, c.closed, named[int(np.argmin(d))][0]))
+    return out
