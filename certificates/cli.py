@@ -28,8 +28,14 @@ from .status import (
     verification_answer,
 )
 
-__all__ = ["CertificateStore", "run_cli", "EXIT_OK", "EXIT_NOT_VALID", "EXIT_USAGE",
-           "EXIT_BAD_SIGNATURE"]
+__all__ = [
+    "CertificateStore",
+    "run_cli",
+    "EXIT_OK",
+    "EXIT_NOT_VALID",
+    "EXIT_USAGE",
+    "EXIT_BAD_SIGNATURE",
+]
 
 EXIT_OK = 0
 EXIT_NOT_VALID = 1
@@ -180,8 +186,13 @@ def _keys(store: CertificateStore, args: argparse.Namespace, out: TextIO) -> int
 _COMMANDS = {"show": _show, "verify": _verify, "revoke": _revoke, "keys": _keys}
 
 
-def run_cli(argv: Sequence[str], store: CertificateStore, *, out: TextIO | None = None,
-            err: TextIO | None = None) -> int:
+def run_cli(
+    argv: Sequence[str],
+    store: CertificateStore,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
     """Run one `cert` command (argv without the leading "cert"); returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr

@@ -28,8 +28,10 @@ class FloatNotAllowed(ContentError):
     """A float reached the signed content: numbers are strings or integers (mass in mg)."""
 
     def __init__(self, path: str, value: float) -> None:
-        super().__init__(f"{path}: float {value!r} is not allowed in signed content; "
-                         "use an integer (mass in mg) or a decimal string")
+        super().__init__(
+            f"{path}: float {value!r} is not allowed in signed content; "
+            "use an integer (mass in mg) or a decimal string"
+        )
         self.path = path
         self.value = value
 

@@ -30,9 +30,16 @@ class IssuedCertificate:
         return verification_url(base_url, self.number, self.code)
 
 
-def issue_certificate(identification: Identification, carving: Carving, *, supersedes: str,
-                      issuer: str, signing_key: SigningKey, valid_from: datetime | None = None,
-                      number: str | None = None) -> IssuedCertificate:
+def issue_certificate(
+    identification: Identification,
+    carving: Carving,
+    *,
+    supersedes: str,
+    issuer: str,
+    signing_key: SigningKey,
+    valid_from: datetime | None = None,
+    number: str | None = None,
+) -> IssuedCertificate:
     """Build and sign the certificate that supersedes `supersedes`.
 
     The caller marks the superseded certificate (status superseded, superseded_by = number)
@@ -42,8 +49,15 @@ def issue_certificate(identification: Identification, carving: Carving, *, super
     moment = valid_from or datetime.now(UTC)
     number = number or new_certificate_number(moment.astimezone(UTC).year)
     code = new_verification_code()
-    unsigned = build_document(identification, carving, number=number, supersedes=supersedes,
-                              issuer=issuer, valid_from=moment)
+    unsigned = build_document(
+        identification,
+        carving,
+        number=number,
+        supersedes=supersedes,
+        issuer=issuer,
+        valid_from=moment,
+    )
     signed = sign(unsigned, signing_key, created=moment)
-    return IssuedCertificate(number, code, code_digest(code), supersedes,
-                             signing_key.key_id, signed)
+    return IssuedCertificate(
+        number, code, code_digest(code), supersedes, signing_key.key_id, signed
+    )

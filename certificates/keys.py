@@ -131,8 +131,9 @@ class KeyStore:
             previous = [i for i in self.public_keys() if i.status is KeyStatus.ACTIVE]
             info = self._generate()
             for old in previous:
-                retired = PublicKeyInfo(old.key_id, old.public_multikey, KeyStatus.RETIRED,
-                                        old.created, _now())
+                retired = PublicKeyInfo(
+                    old.key_id, old.public_multikey, KeyStatus.RETIRED, old.created, _now()
+                )
                 self._save_info(retired)
                 self._private_path(old.public_multikey).unlink(missing_ok=True)
             return info
@@ -149,9 +150,11 @@ class KeyStore:
         private = Ed25519PrivateKey.generate()
         raw = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         multikey = encode_public_multikey(raw)
-        pem = private.private_bytes(serialization.Encoding.PEM,
-                                    serialization.PrivateFormat.PKCS8,
-                                    serialization.NoEncryption())
+        pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
         _write_atomic(self._private_path(multikey), pem, _PRIVATE_MODE)
         info = PublicKeyInfo(did_key_id(multikey), multikey, KeyStatus.ACTIVE, _now())
         self._save_info(info)
@@ -167,8 +170,13 @@ class KeyStore:
     def _load_info(self, path: Path) -> PublicKeyInfo:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            return PublicKeyInfo(raw["key_id"], raw["public_multikey"],
-                                 KeyStatus(raw["status"]), raw["created"], raw.get("retired"))
+            return PublicKeyInfo(
+                raw["key_id"],
+                raw["public_multikey"],
+                KeyStatus(raw["status"]),
+                raw["created"],
+                raw.get("retired"),
+            )
         except (OSError, ValueError, KeyError) as exc:
             raise KeyStoreError(f"unreadable key record {path}: {exc}") from exc
 

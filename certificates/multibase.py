@@ -65,7 +65,7 @@ def _decode_key(text: str, prefix: bytes, what: str) -> bytes:
     raw = multibase_decode(text)
     if not raw.startswith(prefix) or len(raw) != len(prefix) + _KEY_LEN:
         raise EncodingError(f"not an Ed25519 {what} Multikey: {text!r}")
-    return raw[len(prefix):]
+    return raw[len(prefix) :]
 
 
 def encode_public_multikey(raw: bytes) -> str:

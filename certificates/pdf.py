@@ -59,8 +59,10 @@ def find_cjk_font(font_path: str | Path | None = None) -> tuple[Path, int]:
     for candidate, index in FONT_CANDIDATES:
         if Path(candidate).is_file():
             return Path(candidate), index
-    raise FontNotFound("no embeddable CJK TrueType font: install the Debian package "
-                       "fonts-wqy-microhei (or pass font_path)")
+    raise FontNotFound(
+        "no embeddable CJK TrueType font: install the Debian package "
+        "fonts-wqy-microhei (or pass font_path)"
+    )
 
 
 def _register_font(font_path: str | Path | None) -> str:
@@ -92,21 +94,31 @@ def _image(png: bytes, box: tuple[float, float], what: str) -> Image:
 def _attach(canvas: Canvas, name: str, data: bytes, description: str) -> None:
     """Add `data` as a document-level embedded file (Names/EmbeddedFiles, plus AF)."""
     doc = canvas._doc
-    stream = PDFStream(PDFDictionary({
-        "Type": PDFName("EmbeddedFile"),
-        "Subtype": PDFName("application#2Fjson"),
-        "Params": PDFDictionary({"Size": len(data)}),
-    }), content=data)
-    filespec = doc.Reference(PDFDictionary({
-        "Type": PDFName("Filespec"),
-        "F": PDFString(name),
-        "UF": PDFString(name),
-        "Desc": PDFString(description),
-        "AFRelationship": PDFName("Data"),
-        "EF": PDFDictionary({"F": doc.Reference(stream)}),
-    }))
-    names = PDFDictionary({"EmbeddedFiles": PDFDictionary({
-        "Names": PDFArray([PDFString(name), filespec])})})
+    stream = PDFStream(
+        PDFDictionary(
+            {
+                "Type": PDFName("EmbeddedFile"),
+                "Subtype": PDFName("application#2Fjson"),
+                "Params": PDFDictionary({"Size": len(data)}),
+            }
+        ),
+        content=data,
+    )
+    filespec = doc.Reference(
+        PDFDictionary(
+            {
+                "Type": PDFName("Filespec"),
+                "F": PDFString(name),
+                "UF": PDFString(name),
+                "Desc": PDFString(description),
+                "AFRelationship": PDFName("Data"),
+                "EF": PDFDictionary({"F": doc.Reference(stream)}),
+            }
+        )
+    )
+    names = PDFDictionary(
+        {"EmbeddedFiles": PDFDictionary({"Names": PDFArray([PDFString(name), filespec])})}
+    )
     canvas.setCatalogEntry("Names", names)
     canvas.setCatalogEntry("PageMode", PDFName("UseAttachments"))
 
@@ -116,23 +128,27 @@ class _Styles:
         base = ParagraphStyle("base", fontName=font, fontSize=9, leading=12, wordWrap="CJK")
         self.body = base
         self.label = ParagraphStyle("label", parent=base, textColor=colors.HexColor("#555555"))
-        self.title = ParagraphStyle("title", parent=base, fontSize=18, leading=24,
-                                    alignment=1, textColor=_INK)
-        self.subtitle = ParagraphStyle("subtitle", parent=base, fontSize=11, leading=15,
-                                       alignment=1)
+        self.title = ParagraphStyle(
+            "title", parent=base, fontSize=18, leading=24, alignment=1, textColor=_INK
+        )
+        self.subtitle = ParagraphStyle(
+            "subtitle", parent=base, fontSize=11, leading=15, alignment=1
+        )
         self.small = ParagraphStyle("small", parent=base, fontSize=7, leading=9)
 
 
 def _esc(text: object) -> str:
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _carver_line(carving: Mapping[str, Any]) -> str:
     if carving.get("mode") == "hand":
         return f"手工雕刻 Hand-carved — {_esc(carving.get('artisan', ''))}"
     program = str(carving.get("programSha256", ""))
-    return (f"机器雕刻 Machine-carved — {_esc(carving.get('machine', ''))}<br/>"
-            f"程序 Program SHA-256: {program}")
+    return (
+        f"机器雕刻 Machine-carved — {_esc(carving.get('machine', ''))}<br/>"
+        f"程序 Program SHA-256: {program}"
+    )
 
 
 def _rows(document: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -144,13 +160,19 @@ def _rows(document: Mapping[str, Any]) -> list[tuple[str, str]]:
     rows = [
         ("证书编号 Certificate No.", _esc(subject.get("certificateNumber", ""))),
         ("取代证书 Supersedes", _esc(subject.get("supersedes", ""))),
-        ("原证书 Original certificate",
-         f"{_esc(original.get('number', ''))} — {_esc(original.get('issuingLab', ''))}"),
-        ("名称 Name (GB/T 16552)",
-         f"{_esc(ident.get('name', ''))} — {_esc(ident.get('treatment', ''))}"),
-        ("质量 Mass",
-         f"雕刻前 before carving: {format_mass(int(ident.get('massBeforeCarvingMg', 0)))}"
-         f"<br/>雕刻后 after carving: {format_mass(int(ident.get('massAfterCarvingMg', 0)))}"),
+        (
+            "原证书 Original certificate",
+            f"{_esc(original.get('number', ''))} — {_esc(original.get('issuingLab', ''))}",
+        ),
+        (
+            "名称 Name (GB/T 16552)",
+            f"{_esc(ident.get('name', ''))} — {_esc(ident.get('treatment', ''))}",
+        ),
+        (
+            "质量 Mass",
+            f"雕刻前 before carving: {format_mass(int(ident.get('massBeforeCarvingMg', 0)))}"
+            f"<br/>雕刻后 after carving: {format_mass(int(ident.get('massAfterCarvingMg', 0)))}",
+        ),
         ("形状 Shape", _esc(ident.get("shape", ""))),
         ("尺寸 Dimensions", _esc(ident.get("dimensions", ""))),
         ("颜色 Colour", _esc(ident.get("colour", ""))),
@@ -174,27 +196,40 @@ def _rows(document: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _field_table(document: Mapping[str, Any], styles: _Styles) -> Table:
-    data = [[Paragraph(label, styles.label), Paragraph(value, styles.body)]
-            for label, value in _rows(document)]
+    data = [
+        [Paragraph(label, styles.label), Paragraph(value, styles.body)]
+        for label, value in _rows(document)
+    ]
     table = Table(data, colWidths=[48 * mm, 122 * mm])
-    table.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c8d5cc")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c8d5cc")),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
     return table
 
 
 def _images_row(photo_png: bytes, design_png: bytes, styles: _Styles) -> Table:
     photo = _image(photo_png, _PHOTO_BOX, "photo after carving")
     design = _image(design_png, _PHOTO_BOX, "design image")
-    table = Table([[photo, design],
-                   [Paragraph("雕刻后照片 Photo after carving", styles.small),
-                    Paragraph("设计图 Design", styles.small)]],
-                  colWidths=[85 * mm, 85 * mm])
-    table.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"),
-                               ("VALIGN", (0, 0), (-1, 0), "MIDDLE")]))
+    table = Table(
+        [
+            [photo, design],
+            [
+                Paragraph("雕刻后照片 Photo after carving", styles.small),
+                Paragraph("设计图 Design", styles.small),
+            ],
+        ],
+        colWidths=[85 * mm, 85 * mm],
+    )
+    table.setStyle(
+        TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, 0), "MIDDLE")])
+    )
     return table
 
 
@@ -210,13 +245,17 @@ def _verification_block(verify_url: str, key_id: str, created: str, styles: _Sty
     text = [
         Paragraph("扫码验证 Scan to verify", styles.subtitle),
         Paragraph(f"<b>{_esc(url_host(verify_url))}</b>", styles.subtitle),
-        Paragraph(f"验证码 Verification code: {format_code(_code_from_url(verify_url))}",
-                  styles.body),
+        Paragraph(
+            f"验证码 Verification code: {format_code(_code_from_url(verify_url))}", styles.body
+        ),
         Spacer(1, 2 * mm),
         Paragraph(f"签名密钥 Signing key: {_esc(key_id)}", styles.small),
         Paragraph(f"签名时间 Signed: {_esc(created)} — eddsa-jcs-2022", styles.small),
-        Paragraph("已签名的证书数据作为附件嵌入本文件 "
-                  "The signed certificate data is attached to this PDF.", styles.small),
+        Paragraph(
+            "已签名的证书数据作为附件嵌入本文件 "
+            "The signed certificate data is attached to this PDF.",
+            styles.small,
+        ),
     ]
     table = Table([[qr, text]], colWidths=[40 * mm, 130 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
@@ -230,8 +269,14 @@ def _proof(document: Mapping[str, Any]) -> Mapping[str, Any]:
     return proof
 
 
-def render_pdf(signed_doc: Mapping[str, Any], *, photo_png: bytes, design_png: bytes,
-               verify_url: str, font_path: str | Path | None = None) -> bytes:
+def render_pdf(
+    signed_doc: Mapping[str, Any],
+    *,
+    photo_png: bytes,
+    design_png: bytes,
+    verify_url: str,
+    font_path: str | Path | None = None,
+) -> bytes:
     """The certificate as PDF bytes; deterministic for the same inputs (invariant mode)."""
     proof = _proof(signed_doc)
     number = str(subject_of(signed_doc).get("certificateNumber", ""))
@@ -245,8 +290,9 @@ def render_pdf(signed_doc: Mapping[str, Any], *, photo_png: bytes, design_png: b
         Spacer(1, 3 * mm),
         _field_table(signed_doc, styles),
         Spacer(1, 4 * mm),
-        _verification_block(verify_url, str(proof["verificationMethod"]),
-                            str(proof.get("created", "")), styles),
+        _verification_block(
+            verify_url, str(proof["verificationMethod"]), str(proof.get("created", "")), styles
+        ),
     ]
 
     def first_page(canvas: Canvas, _doc: Any) -> None:
@@ -254,9 +300,16 @@ def render_pdf(signed_doc: Mapping[str, Any], *, photo_png: bytes, design_png: b
 
     buf = io.BytesIO()
     template = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=14 * mm,
-        bottomMargin=12 * mm, title=f"玉雕作品证书 Certificate {number}",
-        author=str(signed_doc.get("issuer", "")), subject=number, invariant=1,
+        buf,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=14 * mm,
+        bottomMargin=12 * mm,
+        title=f"玉雕作品证书 Certificate {number}",
+        author=str(signed_doc.get("issuer", "")),
+        subject=number,
+        invariant=1,
     )
     template.build(list(flow), onFirstPage=first_page)
     return buf.getvalue()

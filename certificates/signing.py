@@ -88,8 +88,10 @@ def canonicalize(value: Any) -> bytes:
 
 def hash_data(config: Mapping[str, Any], document: Mapping[str, Any]) -> bytes:
     """SHA-256(JCS(proof config)) || SHA-256(JCS(document without proof)): 64 bytes."""
-    return (hashlib.sha256(canonicalize(config)).digest()
-            + hashlib.sha256(canonicalize(document)).digest())
+    return (
+        hashlib.sha256(canonicalize(config)).digest()
+        + hashlib.sha256(canonicalize(document)).digest()
+    )
 
 
 def _stamp(created: datetime | str | None) -> str:
@@ -104,8 +106,9 @@ def _stamp(created: datetime | str | None) -> str:
     return created
 
 
-def proof_config(document: Mapping[str, Any], key_id: str,
-                 created: datetime | str | None = None) -> dict[str, Any]:
+def proof_config(
+    document: Mapping[str, Any], key_id: str, created: datetime | str | None = None
+) -> dict[str, Any]:
     """The proof options of spec section 3.3.5: the proof without its proofValue."""
     config: dict[str, Any] = {
         "type": PROOF_TYPE,
@@ -119,8 +122,9 @@ def proof_config(document: Mapping[str, Any], key_id: str,
     return config
 
 
-def sign(document: Mapping[str, Any], key: SigningKey, *,
-         created: datetime | str | None = None) -> dict[str, Any]:
+def sign(
+    document: Mapping[str, Any], key: SigningKey, *, created: datetime | str | None = None
+) -> dict[str, Any]:
     """A copy of `document` with an eddsa-jcs-2022 `proof`. The input is not modified."""
     if "proof" in document:
         raise SigningError("document already carries a proof")

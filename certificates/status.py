@@ -78,8 +78,12 @@ class Answer:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.kind.value, "message": self.message}
-        for key, value in (("number", self.number), ("supersededBy", self.superseded_by),
-                           ("reason", self.reason), ("certificate", self.content)):
+        for key, value in (
+            ("number", self.number),
+            ("supersededBy", self.superseded_by),
+            ("reason", self.reason),
+            ("certificate", self.content),
+        ):
             if value is not None:
                 out[key] = value
         return out
@@ -130,11 +134,16 @@ def verification_answer(record: CertificateRecord | None, code_ok: bool) -> Answ
     content = public_content(record.document)
     status = CertificateStatus(record.status)  # a plain "superseded" from a row works too
     if status is CertificateStatus.SUPERSEDED:
-        return Answer(AnswerKind.SUPERSEDED, record.number, superseded_by=record.superseded_by,
-                      content=content)
+        return Answer(
+            AnswerKind.SUPERSEDED,
+            record.number,
+            superseded_by=record.superseded_by,
+            content=content,
+        )
     if status is CertificateStatus.REVOKED:
-        return Answer(AnswerKind.REVOKED, record.number, reason=record.revoked_reason,
-                      content=content)
+        return Answer(
+            AnswerKind.REVOKED, record.number, reason=record.revoked_reason, content=content
+        )
     return Answer(AnswerKind.VALID, record.number, content=content)
 
 

@@ -71,10 +71,14 @@ def keys(tmp_path: Path) -> KeyStore:
 
 @pytest.fixture
 def issued(keys: KeyStore) -> IssuedCertificate:
-    return issue_certificate(sample_identification(), sample_carving(),
-                             supersedes="NGTC-2024-118822", issuer=ISSUER,
-                             signing_key=keys.signing_key(),
-                             valid_from=datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
+    return issue_certificate(
+        sample_identification(),
+        sample_carving(),
+        supersedes="NGTC-2024-118822",
+        issuer=ISSUER,
+        signing_key=keys.signing_key(),
+        valid_from=datetime(2026, 11, 25, 9, 30, tzinfo=UTC),
+    )
 
 
 @dataclass
@@ -88,17 +92,20 @@ class MemoryRegister:
         previous = self.records.get(issued.supersedes)
         if previous is not None:
             self.records[previous.number] = replace(
-                previous, status=CertificateStatus.SUPERSEDED, superseded_by=issued.number)
+                previous, status=CertificateStatus.SUPERSEDED, superseded_by=issued.number
+            )
         self.records[issued.number] = CertificateRecord(
-            issued.number, CertificateStatus.VALID, issued.document, issued.code_digest)
+            issued.number, CertificateStatus.VALID, issued.document, issued.code_digest
+        )
 
     def find(self, number: str) -> CertificateRecord | None:
         return self.records.get(number)
 
     def revoke(self, number: str, reason: str) -> CertificateRecord:
         record = self.records[number]  # KeyError is a LookupError, as the protocol asks
-        self.records[number] = replace(record, status=CertificateStatus.REVOKED,
-                                       revoked_reason=reason)
+        self.records[number] = replace(
+            record, status=CertificateStatus.REVOKED, revoked_reason=reason
+        )
         return self.records[number]
 
 

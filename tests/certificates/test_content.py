@@ -38,15 +38,21 @@ def test_document_has_vc2_shape_and_all_fields() -> None:
     assert subject["certificateNumber"] == "JW-2026-7K3M9QXD5"
     assert subject["supersedes"] == "NGTC-2024-118822"
     ident = subject["identification"]
-    assert ident["originalCertificate"] == {"number": "NGTC-2024-118822",
-                                            "issuingLab": "国家珠宝玉石质量监督检验中心 NGTC"}
+    assert ident["originalCertificate"] == {
+        "number": "NGTC-2024-118822",
+        "issuingLab": "国家珠宝玉石质量监督检验中心 NGTC",
+    }
     assert (ident["name"], ident["treatment"]) == ("和田玉", "天然 natural")
     assert (ident["massBeforeCarvingMg"], ident["massAfterCarvingMg"]) == (52_340, 48_115)
     assert (ident["refractiveIndex"], ident["density"]) == ("1.62", "2.95")
     assert ident["photoSha256"] == "3f" * 32
     carving = subject["carving"]
-    assert carving["design"] == {"id": "D-0042", "title": "荷塘月色 Lotus Pond",
-                                 "designer": "林晓 Lin Xiao", "coOwners": ["王芳 Wang Fang"]}
+    assert carving["design"] == {
+        "id": "D-0042",
+        "title": "荷塘月色 Lotus Pond",
+        "designer": "林晓 Lin Xiao",
+        "coOwners": ["王芳 Wang Fang"],
+    }
     assert carving["mode"] == "machine"
     assert carving["machine"] == "grbl-engraver-1"
     assert carving["programSha256"] == "a1" * 32
@@ -63,8 +69,9 @@ def test_valid_from_is_converted_to_utc() -> None:
 
 
 def test_hand_carving_names_the_artisan_and_no_program() -> None:
-    carving = sample_carving(mode=CarvingMode.HAND, artisan="陈师傅 Master Chen",
-                             machine=None, program_sha256=None)
+    carving = sample_carving(
+        mode=CarvingMode.HAND, artisan="陈师傅 Master Chen", machine=None, program_sha256=None
+    )
     out = _build(carving=carving)["credentialSubject"]["carving"]
     assert out["mode"] == "hand" and out["artisan"] == "陈师傅 Master Chen"
     assert "programSha256" not in out and "machine" not in out
@@ -76,27 +83,33 @@ def test_optional_ri_and_density_are_omitted_when_unknown() -> None:
     assert "refractiveIndex" not in out and "density" not in out
 
 
-@pytest.mark.parametrize("changes", [
-    {"mass_before_mg": 52.34},
-    {"mass_after_mg": 48115.0},
-    {"refractive_index": 1.62},
-    {"density": 2.95},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"mass_before_mg": 52.34},
+        {"mass_after_mg": 48115.0},
+        {"refractive_index": 1.62},
+        {"density": 2.95},
+    ],
+)
 def test_floats_raise_a_named_error(changes) -> None:
     with pytest.raises(FloatNotAllowed):
         _build(sample_identification(**changes))
 
 
-@pytest.mark.parametrize(("ident_changes", "carving_changes"), [
-    ({"mass_after_mg": 60_000}, {}),  # heavier after carving
-    ({"mass_before_mg": 0}, {}),
-    ({"mass_before_mg": True}, {}),
-    ({"photo_sha256": "not-a-digest"}, {}),
-    ({"name": " "}, {}),
-    ({}, {"program_sha256": None}),  # machine carving without the program's digest
-    ({}, {"mode": CarvingMode.HAND, "artisan": None}),
-    ({}, {"carved_on": "2026-11-20"}),
-])
+@pytest.mark.parametrize(
+    ("ident_changes", "carving_changes"),
+    [
+        ({"mass_after_mg": 60_000}, {}),  # heavier after carving
+        ({"mass_before_mg": 0}, {}),
+        ({"mass_before_mg": True}, {}),
+        ({"photo_sha256": "not-a-digest"}, {}),
+        ({"name": " "}, {}),
+        ({}, {"program_sha256": None}),  # machine carving without the program's digest
+        ({}, {"mode": CarvingMode.HAND, "artisan": None}),
+        ({}, {"carved_on": "2026-11-20"}),
+    ],
+)
 def test_incomplete_or_malformed_content_is_refused(ident_changes, carving_changes) -> None:
     with pytest.raises(ContentError):
         _build(sample_identification(**ident_changes), sample_carving(**carving_changes))
@@ -107,8 +120,9 @@ def test_naive_valid_from_is_refused() -> None:
         _build(valid_from=datetime(2026, 11, 25, 9, 0))
 
 
-@pytest.mark.parametrize("value", [{"a": [1, {"b": 0.5}]}, {"a": 2**60}, {"a": b"x"},
-                                   {1: "a"}, {"a": date(2026, 1, 1)}])
+@pytest.mark.parametrize(
+    "value", [{"a": [1, {"b": 0.5}]}, {"a": 2**60}, {"a": b"x"}, {1: "a"}, {"a": date(2026, 1, 1)}]
+)
 def test_assert_json_safe_refuses(value) -> None:
     with pytest.raises(ContentError):
         assert_json_safe(value)
@@ -120,7 +134,9 @@ def test_float_error_names_its_path() -> None:
     assert info.value.path == "$.a[1].b"
 
 
-@pytest.mark.parametrize(("mg", "text"), [(52_340, "52.340 g"), (5, "0.005 g"),
-                                          (1_000, "1.000 g"), (123_456_789, "123456.789 g")])
+@pytest.mark.parametrize(
+    ("mg", "text"),
+    [(52_340, "52.340 g"), (5, "0.005 g"), (1_000, "1.000 g"), (123_456_789, "123456.789 g")],
+)
 def test_format_mass(mg: int, text: str) -> None:
     assert format_mass(mg) == text

@@ -34,9 +34,9 @@ def _json(name: str) -> dict:
 def key_pair() -> tuple[Ed25519PrivateKey, Ed25519PublicKey]:
     pair = _json("keyPair.json")
     private = Ed25519PrivateKey.from_private_bytes(
-        decode_private_multikey(pair["secretKeyMultibase"]))
-    public = Ed25519PublicKey.from_public_bytes(
-        decode_public_multikey(pair["publicKeyMultibase"]))
+        decode_private_multikey(pair["secretKeyMultibase"])
+    )
+    public = Ed25519PublicKey.from_public_bytes(decode_public_multikey(pair["publicKeyMultibase"]))
     return private, public
 
 
