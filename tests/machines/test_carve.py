@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cam.errors import CamError
@@ -172,10 +173,17 @@ def test_cli_placement_is_recorded(leaf: Path, tmp_path: Path) -> None:
     )
     out = tmp_path / "p.nc"
     assert (
-        run_cli([str(big), "-o", str(out), "--scale", "2", "--rotate", "90", "--offset", "120,10"])
+        run_cli([str(big), "-o", str(out), "--scale", "2", "--rotate", "90", "--offset", "395,10"])
         == 0
     )
-    assert "(Placement: scale 2, rotation 90 deg, offset X120.000 Y10.000 mm)" in out.read_text()
+    gcode = out.read_text()
+    assert "(Placement: scale 2, rotation 90 deg, offset X395.000 Y10.000 mm)" in gcode
+    # the cut follows the design scaled by 2, turned 90 deg CCW, then moved by (395, 10)
+    placed = [
+        ((np.column_stack([-p.points[:, 1], p.points[:, 0]]) * 2 + (395, 10)), p.closed)
+        for p in design_paths(big.read_text())
+    ]
+    assert check_contract(gcode, placed, 0.3, 3.0, 0.02) == []
 
 
 def test_cli_refusal_writes_nothing(tmp_path: Path, capsys) -> None:
