@@ -135,6 +135,8 @@ class _Styles:
             "subtitle", parent=base, fontSize=11, leading=15, alignment=1
         )
         self.small = ParagraphStyle("small", parent=base, fontSize=7, leading=9)
+        self.caption = ParagraphStyle("caption", parent=self.small, alignment=1)
+        self.host = ParagraphStyle("host", parent=base, fontSize=13, leading=17, textColor=_INK)
 
 
 def _esc(text: object) -> str:
@@ -221,14 +223,21 @@ def _images_row(photo_png: bytes, design_png: bytes, styles: _Styles) -> Table:
         [
             [photo, design],
             [
-                Paragraph("雕刻后照片 Photo after carving", styles.small),
-                Paragraph("设计图 Design", styles.small),
+                Paragraph("雕刻后照片 Photo after carving", styles.caption),
+                Paragraph("设计图 Design", styles.caption),
             ],
         ],
         colWidths=[85 * mm, 85 * mm],
     )
     table.setStyle(
-        TableStyle([("ALIGN", (0, 0), (-1, -1), "CENTER"), ("VALIGN", (0, 0), (-1, 0), "MIDDLE")])
+        TableStyle(
+            [
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
+                ("BOX", (0, 0), (0, 0), 0.25, colors.HexColor("#c8d5cc")),
+                ("BOX", (1, 0), (1, 0), 0.25, colors.HexColor("#c8d5cc")),
+            ]
+        )
     )
     return table
 
@@ -243,8 +252,8 @@ def _code_from_url(verify_url: str) -> str:
 def _verification_block(verify_url: str, key_id: str, created: str, styles: _Styles) -> Table:
     qr = Image(io.BytesIO(qr_png(verify_url, scale=6)), width=_QR_SIZE, height=_QR_SIZE)
     text = [
-        Paragraph("扫码验证 Scan to verify", styles.subtitle),
-        Paragraph(f"<b>{_esc(url_host(verify_url))}</b>", styles.subtitle),
+        Paragraph("扫码验证 Scan to verify at", styles.body),
+        Paragraph(_esc(url_host(verify_url)), styles.host),
         Paragraph(
             f"验证码 Verification code: {format_code(_code_from_url(verify_url))}", styles.body
         ),
