@@ -32,7 +32,7 @@ from jobs.errors import (
 from jobs.states import AUTO_FOLLOW, COMMON_FIELDS, TRANSITIONS, by_event
 from jobs.types import ADMIN, PERSON_ROLES, Actor, Context, State, Transition
 from workshop.config import Settings
-from workshop.models import Artifact, Event, Job, Order
+from workshop.models import Artifact, Event, Job, Order, utcnow
 
 __all__ = ["Actor", "allowed_events", "fire", "create_job", "may_fire"]
 
@@ -114,6 +114,9 @@ def _apply(ctx: Context, transition: Transition, *, write_effects: bool = True) 
     if target is None:
         raise AssertionError(f"{transition.event}: no target state")
     job.state = target
+    # always a real change, so an event that keeps the state (progress, pause) still bumps the
+    # version through the guarded UPDATE
+    job.updated_at = utcnow()
     # flush the guarded UPDATE first: a concurrent winner makes it fail before anything else
     ctx.session.flush()
     note = ctx.data.get("note", "") or ctx.data.get("reason", "") or job.review_reason or ""

@@ -137,8 +137,8 @@ def accept_order(session: Session, data: Mapping[str, Any], actor: Actor) -> tup
     existing = _existing(session, reference, digest)
     if existing is not None:
         return existing, False
-    order = _build_order(session, data, digest, actor)
     try:
+        order = _build_order(session, data, digest, actor)
         session.commit()
     except IntegrityError:
         # a concurrent identical request won the unique reference: answer with its order
@@ -147,6 +147,9 @@ def accept_order(session: Session, data: Mapping[str, Any], actor: Actor) -> tup
         if existing is None:
             raise
         return existing, False
+    except BaseException:
+        session.rollback()
+        raise
     return order, True
 
 

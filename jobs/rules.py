@@ -97,11 +97,11 @@ def check_assign(ctx: Context) -> None:
     if ctx.job.route == CarvingMode.MACHINE:
         machine_id = ctx.data.get("machine_id")
         if machine_id is None:
-            raise InvalidPayload("a machine job is assigned to a machine",
+            raise InvalidPayload("a machine job is assigned to a machine: machine_id is required",
                                  fields={"machine_id": "required on the machine route"})
         machine = ctx.session.get(Machine, machine_id)
         if machine is None:
-            raise InvalidPayload("no such machine", fields={"machine_id": f"unknown: {machine_id}"})
+            raise InvalidPayload(f"no machine {machine_id}", fields={"machine_id": f"unknown: {machine_id}"})
         problems = machine_fit_problems(ctx.session.get_one(Piece, ctx.job.piece_id), machine)
         if problems:
             raise GuardFailed(f"{machine.code} cannot carve this piece: {'; '.join(problems)}",
@@ -111,11 +111,11 @@ def check_assign(ctx: Context) -> None:
     if artisan_id is None and ctx.actor.role == ARTISAN:
         ctx.data["artisan_id"] = artisan_id = ctx.actor.id  # an artisan takes the ticket
     if artisan_id is None:
-        raise InvalidPayload("a hand job is assigned to an artisan",
+        raise InvalidPayload("a hand job is assigned to an artisan: artisan_id is required",
                              fields={"artisan_id": "required on the hand route"})
     artisan = ctx.session.get(User, artisan_id)
     if artisan is None or artisan.role != ARTISAN or not artisan.active:
-        raise InvalidPayload("no such artisan", fields={"artisan_id": f"not an artisan: {artisan_id}"})
+        raise InvalidPayload(f"user {artisan_id} is not an active artisan", fields={"artisan_id": f"not an artisan: {artisan_id}"})
     if ctx.actor.role == ARTISAN and artisan_id != ctx.actor.id:
         raise NotAllowed("an artisan takes tickets for themself only")
 
