@@ -23,7 +23,7 @@ from typing import Any
 
 from cam.errors import CamError
 from cam.toolpath import Placement, Program
-from machines.errors import FitError, MachineError
+from machines.errors import FitError, MachineError, UnknownDialectError
 from machines.estimate import estimate
 from machines.extent import program_extent
 from machines.materials import cutting_params, material_names
@@ -77,8 +77,6 @@ def carve(
     machine = get_machine(options.machine)
     dialect = options.dialect or machine.dialect
     if dialect not in DIALECTS:
-        from machines.errors import UnknownDialectError
-
         raise UnknownDialectError(dialect, DIALECTS)
     tool = get_tool(options.tool)
     params = cutting_params(tool, options.material)
@@ -304,9 +302,11 @@ def _outputs(args: argparse.Namespace, result: CarveResult) -> dict[str, str]:
         (args.dxf, result.dxf, "DXF"),
         (args.preview, result.preview_svg, "preview"),
     ):
-        if path:
-            if text is None:
-                raise MachineError(f"{what} requested but its writer is not available")
+        if path and text is None:  # the drawing is a convenience: the G-code is still good
+            print(
+                f"warning: {what} not written to {path}: its writer is unavailable", file=sys.stderr
+            )
+        elif path and text is not None:
             files[path] = text
     if args.report:
         files[args.report] = json.dumps(result.report, indent=2, ensure_ascii=False) + "\n"

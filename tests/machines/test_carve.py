@@ -246,3 +246,18 @@ def test_python_dash_m(leaf: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert out.read_text().rstrip().endswith("M30")
+
+
+def test_cli_drawings_are_written_or_skipped_with_a_warning(
+    leaf: Path, tmp_path: Path, capsys
+) -> None:
+    import importlib.util
+
+    out, preview = tmp_path / "l.nc", tmp_path / "l.preview.svg"
+    assert run_cli([str(leaf), "-o", str(out), "--preview", str(preview)]) == 0
+    assert out.exists()
+    if importlib.util.find_spec("cam.preview") is None:
+        assert not preview.exists()
+        assert "warning: preview not written" in capsys.readouterr().err
+    else:
+        assert preview.read_text().lstrip().startswith("<")
