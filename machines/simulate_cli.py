@@ -88,7 +88,9 @@ def simulate_files(
     text = program.read_text(encoding="utf-8", errors="strict")
     paths = None
     if design is not None:
-        loaded = place_design(load_svg(design, tolerance=DESIGN_FLATTENING), placement or Placement())
+        loaded = place_design(
+            load_svg(design, tolerance=DESIGN_FLATTENING), placement or Placement()
+        )
         paths = loaded.paths
         tolerance += loaded.tolerance
     return simulate(

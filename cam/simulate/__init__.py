@@ -38,6 +38,7 @@ __all__ = [
     "compare",
     "cut_radius",
     "engrave_region",
+    "fit_face",
     "polylines",
     "read_gcode",
     "render_png",
@@ -49,6 +50,28 @@ __all__ = [
 # tolerance (0.02 mm) plus 0.01 mm for the posts' 4-decimal rounding and the polygonal
 # buffer of the region.
 DEFAULT_TOLERANCE = 0.03
+FIT_MARGIN = 1.0  # mm of untouched stone shown around a fitted map
+
+
+def fit_face(motion: Motion, paths: Sequence[Any] | None, margin: float) -> Face:
+    """The smallest face holding every move below Z0 and every design point, plus `margin`."""
+    boxes = []
+    cut = motion.bounds(below_z=0.0)
+    if cut is not None:
+        boxes.append(cut)
+    pts = polylines(paths or [])
+    if pts:
+        allp = np.concatenate(pts)
+        boxes.append((*allp.min(axis=0), *allp.max(axis=0)))
+    if not boxes:
+        raise SimulationError("the program cuts nothing and no design is given: nothing to show")
+    b = np.array(boxes, dtype=np.float64)
+    return (
+        float(b[:, 0].min() - margin),
+        float(b[:, 1].min() - margin),
+        float(b[:, 2].max() + margin),
+        float(b[:, 3].max() + margin),
+    )
 
 
 @dataclass(frozen=True)
@@ -62,7 +85,7 @@ class SimulationResult:
 def simulate(
     gcode_text: str,
     tool: Tool,
-    face: Face,
+    face: Face | None,
     *,
     depth: float,
     resolution: float = 0.05,
@@ -74,6 +97,7 @@ def simulate(
 ) -> SimulationResult:
     """Cut `gcode_text` with `tool` on `face` (xmin, ymin, xmax, ymax, machine mm) and check it.
 
+    `face` None fits the map around every cut and the design (no edge-of-face check then).
     The design region is `region` when given (pockets, profiles), else the engraving region
     of `design_paths` (objects with `.points`/`.closed`, or (n, 2) arrays); with neither the
     report cannot be ok. `initial` is the stone's (ny, nx) surface, flat Z0 by default.
@@ -81,6 +105,10 @@ def simulate(
     """
     shape = shape_of(tool)
     motion = read_gcode(gcode_text)
+    if face is None:
+        if initial is not None:
+            raise ValueError("an initial surface needs the face it covers")
+        face = fit_face(motion, design_paths, shape.radius + FIT_MARGIN)
     hm = Heightmap.for_face(face, resolution, initial)
     off_face = hm.sweep(motion.start, motion.end, shape)
     if region is None and design_paths is not None:
