@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from certificates.content import (
     VC_CONTEXT,
@@ -14,6 +18,7 @@ from certificates.content import (
     format_mass,
 )
 from certificates.errors import ContentError, FloatNotAllowed
+from certificates.signing import SigningKey, sign, verify
 
 from .conftest import ISSUER, sample_carving, sample_identification
 
@@ -140,3 +145,28 @@ def test_float_error_names_its_path() -> None:
 )
 def test_format_mass(mg: int, text: str) -> None:
     assert format_mass(mg) == text
+
+
+_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=12
+).filter(str.strip)
+_KEY = SigningKey.did_key(Ed25519PrivateKey.generate())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 10**9), st.data(), _text, _text, st.lists(_text, max_size=3))
+def test_any_valid_content_signs_and_any_mass_change_is_caught(
+    before: int, data: st.DataObject, name: str, title: str, styles: list[str]
+) -> None:
+    after = data.draw(st.integers(1, before))
+    ident = sample_identification(mass_before_mg=before, mass_after_mg=after, name=name)
+    carving = sample_carving(design_title=title, styles=tuple(styles))
+    signed = sign(_build(ident, carving), _KEY)
+    resolve = {_KEY.key_id: _KEY.private_key.public_key()}.get
+    parsed = json.loads(json.dumps(signed, ensure_ascii=False))
+    assert verify(parsed, resolve).ok
+    masses = parsed["credentialSubject"]["identification"]
+    assert (masses["massBeforeCarvingMg"], masses["massAfterCarvingMg"]) == (before, after)
+    delta = data.draw(st.sampled_from([-1, 1, 1000]))
+    masses["massAfterCarvingMg"] += delta
+    assert not verify(parsed, resolve).ok
