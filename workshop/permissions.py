@@ -30,9 +30,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "pieces.register": MANAGERS | {Role.STORE_CLERK, PLATFORM},
     "orders.create": MANAGERS | {Role.STORE_CLERK, PLATFORM},
     "jobs.list": STAFF,
-    "jobs.read": STAFF,
-    # every staff role may ask; the workflow table then decides per event
-    "jobs.fire": STAFF,
+    # the platform reads a job it sent and reports what the carrier tells it (delivery); the
+    # workflow table then decides per event, for staff and platform alike
+    "jobs.read": STAFF | {PLATFORM},
+    "jobs.fire": STAFF | {PLATFORM},
     "artifacts.upload": STAFF,
     "artifacts.read": STAFF,
 }

@@ -8,12 +8,16 @@ from typing import Any
 import pytest
 
 from workshop import auth
-from workshop.models import Design, Role, Store, User
+from workshop.models import Design, Machine, Role, Store, User
 
 DESIGN_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="20mm" height="20mm" viewBox="0 0 20 20">'
     '<path d="M2 2 L18 18" stroke="black" fill="none"/></svg>'
 )
+
+# nothing visible to carve: the CAM refuses it (and so does a workshop without a CAM)
+EMPTY_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="20mm" height="20mm" '
+             'viewBox="0 0 20 20"></svg>')
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Crew:
     user_ids: dict[str, int]
     store_code: str
     other_store_code: str
+    machine_ids: dict[str, int]
 
     def __getitem__(self, role: str) -> dict[str, str]:
         return self.headers[role]
@@ -55,8 +60,15 @@ def crew(session_factory: Any) -> Crew:
         session.add(clerk)
         _client, key = auth.issue_api_key(session, "platform")
         headers["platform"] = {"Authorization": f"Bearer {key}"}
-        for code in ("D-BI-CLOUD", "D-RING-WAVE", "D-BUCKLE-KNOT"):
-            session.add(Design(code=code, title=code, svg=DESIGN_SVG,
-                               svg_sha256=hashlib.sha256(DESIGN_SVG.encode()).hexdigest()))
+        for code, svg in (("D-BI-CLOUD", DESIGN_SVG), ("D-RING-WAVE", DESIGN_SVG),
+                          ("D-BUCKLE-KNOT", DESIGN_SVG), ("D-EMPTY", EMPTY_SVG)):
+            session.add(Design(code=code, title=code, svg=svg,
+                               svg_sha256=hashlib.sha256(svg.encode()).hexdigest()))
+        machines = {"engraver": Machine(code="ENG-1", name="3-axis engraver",
+                                        profile="engraver-3axis-grbl"),
+                    "rotary": Machine(code="ROT-1", name="4-axis rotary",
+                                      profile="rotary-4axis-linuxcnc")}
+        session.add_all(machines.values())
         session.commit()
-    return Crew(headers, ids, "SH-JA", "BJ-DC")
+        machine_ids = {k: m.id for k, m in machines.items()}
+    return Crew(headers, ids, "SH-JA", "BJ-DC", machine_ids)
