@@ -34,12 +34,14 @@ __all__ = ["CutSettings", "cut_contour", "pass_depths", "ramp_feed"]
 # A contour shorter than this is a dot: plunged and retracted (mm; below machine resolution).
 MIN_CONTOUR_LENGTH = 1e-4
 _LINEAR = MoveKind.LINEAR
+_SAME = 1e-9  # mm: arc lengths closer than this are the same station
 
 
 def pass_depths(depth: float, step_down: float) -> tuple[float, ...]:
     """Equal steps down to `depth`, none deeper than `step_down` (positive mm, last == depth)."""
     n = max(1, math.ceil(depth / step_down - 1e-9))
-    return tuple(depth * k / n for k in range(1, n)) + (depth,)
+    # rounded to a nanometre so that 0.3 / 3 reads 0.1, not 0.09999999999999999
+    return tuple(round(depth * k / n, 9) for k in range(1, n)) + (depth,)
 
 
 def ramp_feed(feed: float, plunge_feed: float, ramp_angle_deg: float) -> float:
@@ -93,11 +95,12 @@ class _Polyline:
         """(x, y, distance from u0) of the vertices strictly between u0 and u1, then u1."""
         cum, xy = self.cum, self.xy
         out: list[tuple[float, float, float]] = []
+        # vertices within _SAME of either end are that end: no zero-length moves
         if u1 >= u0:
-            for i in range(bisect_right(cum, u0), bisect_left(cum, u1)):
+            for i in range(bisect_right(cum, u0 + _SAME), bisect_left(cum, u1 - _SAME)):
                 out.append((xy[i][0], xy[i][1], cum[i] - u0))
         else:
-            for i in range(bisect_left(cum, u0) - 1, bisect_right(cum, u1) - 1, -1):
+            for i in range(bisect_left(cum, u0 - _SAME) - 1, bisect_right(cum, u1 + _SAME) - 1, -1):
                 out.append((xy[i][0], xy[i][1], u0 - cum[i]))
         x, y = self.at(u1)
         out.append((x, y, abs(u1 - u0)))
@@ -130,7 +133,9 @@ class _Cutter:
         """Along the contour from arc length u0 to u1 (open coordinates), Z linear z0 -> z1.
 
         Flat legs are lines here; the arc-fitted flat stretches go through `flat_*`."""
-        if u1 == u0:
+        length = self.line.length
+        u0, u1 = min(max(u0, 0.0), length), min(max(u1, 0.0), length)
+        if abs(u1 - u0) <= _SAME:
             return
         st = self.line.stations(u0, u1)
         total = abs(u1 - u0)
