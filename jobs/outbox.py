@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
@@ -64,10 +65,6 @@ def due(session: Session, now: dt.datetime, limit: int = 100) -> list[Outbox]:
 def drain(session_factory: sessionmaker[Session], redis: Redis, settings: Settings, *,
           lease_s: float | None = None, limit: int = 100) -> int:
     """Enqueue every due row; returns how many were handed to rq."""
-    from rq import Retry
-
-    from jobs.tasks import run_outbox
-
     now = utcnow()
     with session_factory() as session:
         rows = due(session, now, limit)
@@ -79,18 +76,31 @@ def drain(session_factory: sessionmaker[Session], redis: Redis, settings: Settin
             claimed.append((row.id, row.kind, lease))
         session.commit()
     sent = 0
-    for row_id, kind, lease in claimed:
+    for index, (row_id, kind, lease) in enumerate(claimed):
         try:
-            queue = queues.queue(redis, settings, QUEUE_OF.get(kind, queues.EFFECTS))
-            queue.enqueue(run_outbox, row_id, job_id=f"{settings.queue_prefix}outbox-{row_id}-"
-                          f"{int(now.timestamp() * 1000)}",
-                          job_timeout=max(int(lease) - LEASE_MARGIN_S, 5),
-                          retry=Retry(max=3, interval=[2, 10, 30]), failure_ttl=7 * 86400)
+            _enqueue(redis, settings, row_id, kind, lease, now)
             sent += 1
-        except Exception as exc:  # Redis is down: the row goes back to wait for the next round
+        except Exception as exc:  # Redis is down: the rows go back to wait for the next round
             log.warning("outbox %s not enqueued: %s", row_id, exc)
-            _release(session_factory, row_id, f"not enqueued: {exc}")
+            for later_id, _kind, _lease in claimed[index:]:
+                _release(session_factory, later_id, f"not enqueued: {exc}")
+            break
     return sent
+
+
+def _enqueue(redis: Redis, settings: Settings, row_id: int, kind: str, lease: float,
+             now: dt.datetime) -> None:
+    from rq import Retry
+
+    from jobs.tasks import run_outbox
+
+    # rq ids allow letters, digits, - and _; the prefix keeps a test run's jobs findable
+    prefix = re.sub(r"[^A-Za-z0-9_-]", "-", settings.queue_prefix)
+    queue = queues.queue(redis, settings, QUEUE_OF.get(kind, queues.EFFECTS))
+    queue.enqueue(run_outbox, row_id,
+                  job_id=f"{prefix}outbox-{row_id}-{int(now.timestamp() * 1000)}",
+                  job_timeout=max(int(lease) - LEASE_MARGIN_S, 5),
+                  retry=Retry(max=3, interval=[2, 10, 30]), failure_ttl=7 * 86400)
 
 
 def _release(session_factory: sessionmaker[Session], row_id: int, error: str) -> None:

@@ -50,7 +50,7 @@ def settings(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> Iterat
     env["WORKSHOP_INSTANCE"] = str(instance)
     schema = f"t_{RUN_ID}" if env.get("DATABASE_URL", "").startswith("postgresql") else ""
     env["DATABASE_SCHEMA"] = schema
-    result = config.load(env, redis_url=redis_url, queue_prefix=f"t{RUN_ID}:")
+    result = config.load(env, redis_url=redis_url, queue_prefix=f"t{RUN_ID}-")
     migrate.upgrade(result)
     yield result
     if schema:
