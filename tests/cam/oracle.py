@@ -1,0 +1,85 @@
+"""An independent reading of an SVG (svgelements), to check our import and our G-code against.
+
+svgelements is a separate, widely used SVG parser; where it and `cam.svg` agree on what is
+visible and where, the cut can be checked against it without trusting our own code twice.
+Known difference: svgelements does not scale a `<symbol>`'s viewBox into a `<use>`'s width and
+height, so designs that rely on that are checked against hand-computed values instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from svgelements import SVG, Close, Move, Shape
+from svgelements import Path as SvgPath
+
+PX_TO_MM = 25.4 / 96.0
+
+
+@dataclass(frozen=True)
+class OraclePath:
+    points: np.ndarray  # (n, 2) machine mm, densely sampled (<= step mm apart)
+    closed: bool
+
+
+def _painted(color: object) -> bool:
+    return color is not None and getattr(color, "value", None) is not None and color.alpha > 0
+
+
+def _subpaths(path: SvgPath, closed_fill: bool, step_px: float) -> list[tuple[np.ndarray, bool]]:
+    out: list[tuple[np.ndarray, bool]] = []
+    current: list[np.ndarray] = []
+    closed = False
+
+    def flush() -> None:
+        nonlocal current, closed
+        if current:
+            pts = np.concatenate(current)
+            out.append((pts, closed or closed_fill))
+        current, closed = [], False
+
+    for seg in path:
+        if isinstance(seg, Move):
+            flush()
+            continue
+        if isinstance(seg, Close):
+            closed = True
+            if seg.start is not None and seg.end is not None and seg.start != seg.end:
+                current.append(np.array([[seg.start.x, seg.start.y], [seg.end.x, seg.end.y]]))
+            flush()
+            continue
+        length = seg.length(error=1e-4) if hasattr(seg, "length") else 0.0
+        n = max(2, int(np.ceil(length / step_px)) + 1)
+        ts = np.linspace(0.0, 1.0, n)
+        pts = np.array([[p.x, p.y] for p in (seg.point(t) for t in ts)])
+        current.append(pts)
+    flush()
+    return out
+
+
+def oracle_design(svg_file: str | Path, step_mm: float = 0.02) -> tuple[float, float, list[OraclePath]]:
+    """Document width and height in mm and every visible path in machine mm (Y up)."""
+    svg = SVG.parse(str(svg_file), reify=True, ppi=96)
+    width_mm = float(svg.width) * PX_TO_MM
+    height_mm = float(svg.height) * PX_TO_MM
+    paths: list[OraclePath] = []
+    for element in svg.elements():
+        if not isinstance(element, Shape):
+            continue
+        if element.values.get("visibility") in ("hidden", "collapse"):
+            continue
+        path = abs(SvgPath(element))  # transforms baked into the segments
+        stroke = _painted(element.stroke) and (element.stroke_width or 0) > 0
+        fill = _painted(element.fill)
+        if not (stroke or fill):
+            continue
+        for pts, closed in _subpaths(path, closed_fill=fill and not stroke, step_px=step_mm / PX_TO_MM):
+            mm = np.column_stack([pts[:, 0] * PX_TO_MM, height_mm - pts[:, 1] * PX_TO_MM])
+            if fill and not closed and len(mm) > 1:
+                # the visible edge of a fill includes the closing segment
+                closing = np.linspace(mm[-1], mm[0], max(2, int(np.hypot(*(mm[0] - mm[-1])) / step_mm) + 1))
+                mm = np.vstack([mm, closing[1:]])
+            paths.append(OraclePath(mm, closed))
+    return width_mm, height_mm, paths
