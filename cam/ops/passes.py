@@ -123,7 +123,10 @@ class _Cutter:
 
     def begin(self, u: float) -> None:
         """Bring the tool down at arc length u (the caller's approach moves)."""
-        self.x, self.y = self.line.at(u % self.line.length if self.line.closed else u)
+        length = self.line.length
+        if self.line.closed and length > 0:
+            u %= length
+        self.x, self.y = self.line.at(u)
         self.approach(self.x, self.y)
 
     def plunge(self, z: float) -> None:

@@ -134,7 +134,7 @@ def random_paths(draw: st.DrawFn) -> list[tuple[np.ndarray, bool]]:
     return out
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     paths=random_paths(),
     depth=st.floats(0.02, 0.6),
