@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +36,14 @@ class Crew:
         return self.headers[role]
 
 
+@functools.cache
+def _password_hash() -> str:
+    # scrypt is slow on purpose; the API tests log in by token, so one hash serves every user
+    return auth.hash_password("pw")
+
+
 @pytest.fixture
 def crew(session_factory: Any) -> Crew:
-    import hashlib
-
     with session_factory() as session:
         store = Store(code="SH-JA", name="和田玉坊 静安店", address="上海市静安区南京西路 1 号")
         other = Store(code="BJ-DC", name="和田玉坊 东城店", address="北京市东城区")
@@ -47,7 +53,7 @@ def crew(session_factory: Any) -> Crew:
         ids: dict[str, int] = {}
         for role in Role:
             user = User(username=f"{role.value}1", display_name=role.value, role=role.value,
-                        password_hash=auth.hash_password("pw"),
+                        password_hash=_password_hash(),
                         store_id=store.id if role == Role.STORE_CLERK else None)
             token = auth.issue_staff_token(user)
             session.add(user)
@@ -55,7 +61,7 @@ def crew(session_factory: Any) -> Crew:
             headers[role.value] = {"Authorization": f"Bearer {token}"}
             ids[role.value] = user.id
         clerk = User(username="clerk_bj", display_name="clerk bj", role=Role.STORE_CLERK,
-                     password_hash=auth.hash_password("pw"), store_id=other.id)
+                     password_hash=_password_hash(), store_id=other.id)
         headers["other_clerk"] = {"Authorization": f"Bearer {auth.issue_staff_token(clerk)}"}
         session.add(clerk)
         _client, key = auth.issue_api_key(session, "platform")
