@@ -122,15 +122,18 @@ class Heightmap:
 
     def _cut(self, a: np.ndarray, b: np.ndarray, shape: ToolShape, top: float) -> None:
         ny, nx = self.z.shape
-        r, rad = self.resolution, shape.radius
-        lo = np.minimum(a[:, :2], b[:, :2]) - rad
-        hi = np.maximum(a[:, :2], b[:, :2]) + rad
+        r = self.resolution
+        # Beyond this distance the piece cannot bring any cell below `top`: windows shrink to
+        # the groove actually cut (a shallow ball pass is far narrower than the ball).
+        reach = shape.reach(top - np.minimum(a[:, 2], b[:, 2]))
+        lo = np.minimum(a[:, :2], b[:, :2]) - reach[:, None]
+        hi = np.maximum(a[:, :2], b[:, :2]) + reach[:, None]
         ix0 = np.clip(np.ceil((lo[:, 0] - self.xmin) / r - 0.5), 0, nx).astype(np.int64)
         iy0 = np.clip(np.ceil((lo[:, 1] - self.ymin) / r - 0.5), 0, ny).astype(np.int64)
         ix1 = np.clip(np.floor((hi[:, 0] - self.xmin) / r - 0.5), -1, nx - 1).astype(np.int64)
         iy1 = np.clip(np.floor((hi[:, 1] - self.ymin) / r - 0.5), -1, ny - 1).astype(np.int64)
         wx, wy = ix1 - ix0 + 1, iy1 - iy0 + 1
-        keep = (wx > 0) & (wy > 0)
+        keep = (wx > 0) & (wy > 0) & (reach > 0)
         sloped = a[:, 2] != b[:, 2]
         bx = -(-wx // _BUCKET) * _BUCKET
         by = -(-wy // _BUCKET) * _BUCKET
@@ -144,44 +147,87 @@ class Heightmap:
             per_chunk = max(1, _CHUNK // int(gx * gy))
             for s in range(0, len(members), per_chunk):
                 m = members[s : s + per_chunk]
-                self._cut_window(a[m], b[m], ix0[m], iy0[m], int(gx), int(gy), bool(gs), shape, top)
+                batch = _Batch(a[m], b[m], reach[m], ix0[m], iy0[m], int(gx), int(gy))
+                if gs:
+                    self._cut_sloped(batch, shape, top)
+                else:
+                    self._cut_level(batch, shape)
 
-    def _cut_window(
-        self,
-        a: np.ndarray,
-        b: np.ndarray,
-        ix0: np.ndarray,
-        iy0: np.ndarray,
-        wx: int,
-        wy: int,
-        sloped: bool,
-        shape: ToolShape,
-        top: float,
-    ) -> None:
-        """Evaluate a batch of segments on (wy, wx) windows and lower the map where they cut."""
+    def _window(self, w: _Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Cell offsets from each piece's start, (N, 1, wx) and (N, wy, 1), and the cells'
+        flat indices, (N, wy, wx) (past the map's edge: -1)."""
         ny, nx = self.z.shape
         r = self.resolution
-        cols = ix0[:, None] + np.arange(wx)  # (N, wx)
-        rows = iy0[:, None] + np.arange(wy)  # (N, wy)
-        dx = (self.xmin + (cols + 0.5) * r - a[:, 0:1])[:, None, :]  # (N, 1, wx)
-        dy = (self.ymin + (rows + 0.5) * r - a[:, 1:2])[:, :, None]  # (N, wy, 1)
-        ab = b - a
-        l2 = ab[:, 0] ** 2 + ab[:, 1] ** 2
-        inv = np.divide(1.0, l2, out=np.zeros_like(l2), where=l2 > 0)
-        abx, aby = ab[:, 0, None, None], ab[:, 1, None, None]
-        t = np.clip((dx * abx + dy * aby) * inv[:, None, None], 0.0, 1.0)
-        d2 = (dx - t * abx) ** 2 + (dy - t * aby) ** 2
+        cols = w.ix0[:, None] + np.arange(w.wx)  # (N, wx)
+        rows = w.iy0[:, None] + np.arange(w.wy)  # (N, wy)
+        dx = (self.xmin + (cols + 0.5) * r - w.a[:, 0:1])[:, None, :]
+        dy = (self.ymin + (rows + 0.5) * r - w.a[:, 1:2])[:, :, None]
+        flat = rows[:, :, None] * nx + cols[:, None, :]
+        if cols.max() >= nx or rows.max() >= ny:  # padding ran past the map's edge
+            flat[(rows >= ny)[:, :, None] | (cols >= nx)[:, None, :]] = -1
+        return dx, dy, flat, (w.b - w.a)
+
+    def _cut_level(self, w: _Batch, shape: ToolShape) -> None:
+        """Pieces at constant Z: each cell goes to z + profile(distance to the piece)."""
+        dx, dy, flat, ab = self._window(w)
+        d2 = _distance_sq(dx, dy, ab)
+        near = d2 <= (w.reach**2)[:, None, None]
+        if flat.min() < 0:
+            near &= flat >= 0
+        # boolean selection keeps C order, so each piece's cells come out as one run
+        z = np.repeat(w.a[:, 2], near.reshape(len(w.a), -1).sum(axis=1))
+        val = z + shape.profile_sq(d2[near])
+        np.minimum.at(self.z.reshape(-1), flat[near], val)
+
+    def _cut_sloped(self, w: _Batch, shape: ToolShape, top: float) -> None:
+        """Pieces moving in Z: the cut at the closest point and at both ends (see module)."""
+        dx, dy, flat, ab = self._window(w)
+        t = _closest_t(dx, dy, ab)
+        d2 = (dx - t * ab[:, 0, None, None]) ** 2 + (dy - t * ab[:, 1, None, None]) ** 2
         r2 = shape.radius**2
-        val = np.where(d2 <= r2, a[:, 2, None, None] + t * ab[:, 2, None, None], np.inf)
+        val = np.where(d2 <= r2, w.a[:, 2, None, None] + t * ab[:, 2, None, None], np.inf)
         val += shape.profile_sq(np.minimum(d2, r2))
-        if sloped:
-            for p, (ox, oy) in ((a, (0.0, 0.0)), (b, (ab[:, 0], ab[:, 1]))):
-                e2 = (dx - np.reshape(ox, (-1, 1, 1))) ** 2 + (dy - np.reshape(oy, (-1, 1, 1))) ** 2
-                end = np.where(e2 <= r2, p[:, 2, None, None], np.inf)
-                np.minimum(val, end + shape.profile_sq(np.minimum(e2, r2)), out=val)
-        inside = (cols < nx)[:, None, :] & (rows < ny)[:, :, None] & (val < top)
-        flat = (rows[:, :, None] * nx + cols[:, None, :])[inside]
-        np.minimum.at(self.z.reshape(-1), flat, val[inside])
+        for p, (ox, oy) in ((w.a, (0.0, 0.0)), (w.b, (ab[:, 0], ab[:, 1]))):
+            e2 = (dx - np.reshape(ox, (-1, 1, 1))) ** 2 + (dy - np.reshape(oy, (-1, 1, 1))) ** 2
+            end = np.where(e2 <= r2, p[:, 2, None, None], np.inf)
+            np.minimum(val, end + shape.profile_sq(np.minimum(e2, r2)), out=val)
+        cuts = (val < top) & (flat >= 0)
+        np.minimum.at(self.z.reshape(-1), flat[cuts], val[cuts])
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Pieces evaluated together on windows of one size: ends (N, 3), reach (N,), window
+    origins (N,) and the window's size in cells."""
+
+    a: np.ndarray
+    b: np.ndarray
+    reach: np.ndarray
+    ix0: np.ndarray
+    iy0: np.ndarray
+    wx: int
+    wy: int
+
+
+def _closest_t(dx: np.ndarray, dy: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """Parameter in [0, 1] of the point of each piece closest to each cell."""
+    l2 = ab[:, 0] ** 2 + ab[:, 1] ** 2
+    inv = np.divide(1.0, l2, out=np.zeros_like(l2), where=l2 > 0)
+    t = dx * (ab[:, 0] * inv)[:, None, None] + dy * (ab[:, 1] * inv)[:, None, None]
+    return np.clip(t, 0.0, 1.0, out=t)
+
+
+def _distance_sq(dx: np.ndarray, dy: np.ndarray, ab: np.ndarray) -> np.ndarray:
+    """Squared distance from each cell centre to its piece, (N, wy, wx)."""
+    t = _closest_t(dx, dy, ab)
+    ex = t * ab[:, 0, None, None]
+    np.subtract(dx, ex, out=ex)
+    ex *= ex
+    t *= ab[:, 1, None, None]
+    np.subtract(dy, t, out=t)
+    t *= t
+    ex += t
+    return ex
 
 
 def _split(

@@ -283,7 +283,9 @@ def _motion_checks(
     )
 
 
-def _histogram(depths: np.ndarray, depth: float, cell: float) -> tuple[tuple[float, ...], ...]:
+def _histogram(
+    depths: np.ndarray, depth: float, cell: float
+) -> tuple[tuple[float, float, float], ...]:
     """Carved area per band of depth: ten bands from 0 to the requested depth, then deeper."""
     deepest = float(depths.max()) if depths.size else 0.0
     edges = np.append(np.linspace(0.0, depth, HISTOGRAM_BINS + 1), max(deepest, depth + 1e-6))

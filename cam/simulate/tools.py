@@ -49,6 +49,19 @@ class ToolShape:
             return r - np.sqrt(np.maximum(r * r - d2, 0.0))
         return self.profile(np.sqrt(d2))
 
+    def reach(self, depth: np.ndarray) -> np.ndarray:
+        """`width_radius` for an array of depths: beyond it the tool cuts nothing above
+        `depth` below its tip (the profile only rises with distance)."""
+        d = np.maximum(np.asarray(depth, dtype=np.float64), 0.0)
+        r = self.radius
+        if self.kind is ToolKind.FLAT:
+            out = np.full_like(d, r)
+        elif self.kind is ToolKind.BALL:
+            out = np.sqrt(np.maximum(r * r - (r - np.minimum(d, r)) ** 2, 0.0))
+        else:
+            out = np.minimum(self.tip_radius + math.tan(self.half_angle) * d, r)
+        return np.where(d > 0, out, 0.0)
+
     def width_radius(self, depth: float) -> float:
         """Radius of the groove the tool leaves at the surface when its tip is `depth` deep."""
         if depth <= 0:
