@@ -414,7 +414,11 @@ class _Improver:
         t = self.t
         t.seq[lo : hi + 1] = t.seq[lo : hi + 1][::-1]
         t.vertex[lo : hi + 1] = t.vertex[lo : hi + 1][::-1]
-        t.rev[lo : hi + 1] = [not r for r in t.rev[lo : hi + 1][::-1]]
+        closed = self.closed
+        t.rev[lo : hi + 1] = [
+            not r and not closed[p]  # a closed path keeps its entry, it is never reversed
+            for r, p in zip(t.rev[lo : hi + 1][::-1], t.seq[lo : hi + 1], strict=True)
+        ]
         ei, xi = self.ei[lo : hi + 1], self.xi[lo : hi + 1]
         self.ei[lo : hi + 1], self.xi[lo : hi + 1] = xi[::-1], ei[::-1]
         for k in range(lo, hi + 1):
