@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import pytest
 from sqlalchemy import select
@@ -19,7 +20,8 @@ def run_queued(redis, settings) -> None:
     from rq import SimpleWorker
 
     tasks.configure(settings)
-    SimpleWorker(queues.all_names(settings), connection=redis).work(burst=True)
+    name = f"{settings.queue_prefix}inline-{uuid.uuid4().hex[:8]}"
+    SimpleWorker(queues.all_names(settings), connection=redis, name=name).work(burst=True)
 
 
 def rows(world, **where) -> list[Outbox]:
