@@ -93,6 +93,7 @@ class _State:
     spindle_on: bool = False
     coolant: bool = False
     tool: int | None = None
+    located: bool = False  # X, Y and Z are all known
 
 
 class _Recorder:
@@ -143,10 +144,11 @@ def _words(raw: str, number: int) -> tuple[list[int], list[int], dict[str, float
     line = raw.strip()
     if not line or line.startswith("%"):
         return None
-    line = _COMMENT.sub("", line).split(";", 1)[0]
     if "(" in line or ")" in line:
-        raise SimulationError(f"line {number}: unbalanced comment parenthesis")
-    line = re.sub(r"\s+", "", line.upper())
+        line = _COMMENT.sub("", line)
+        if "(" in line.split(";", 1)[0] or ")" in line.split(";", 1)[0]:
+            raise SimulationError(f"line {number}: unbalanced comment parenthesis")
+    line = "".join(line.split(";", 1)[0].upper().split())
     if not line:
         return None
     if line.startswith("/"):
@@ -278,7 +280,7 @@ def _move(
     if kind == CUT and st.feed is None:
         raise SimulationError(f"line {number}: cutting move before any feed rate F")
     st.pos = end
-    if any(math.isnan(v) for v in start):
+    if not st.located and any(math.isnan(v) for v in start):
         # Until X, Y and Z are all known the tool is being positioned from wherever the
         # operator left it, above the stone; a move from there may only end above Z0.
         if st.motion in (20, 30) or not end[2] >= 0:
@@ -289,6 +291,7 @@ def _move(
         if any(math.isnan(v) for v in end):
             return  # still positioning: nothing we could draw
         start = [e if math.isnan(s) else s for s, e in zip(start, end, strict=True)]
+        st.located = True
     if st.motion in (20, 30):
         _arc(st, rec, start, end, arc, number, tol)
     else:
