@@ -40,9 +40,9 @@ def profile_contours(
         region = unary_union([g for _, g in geoms])  # overlapping fills share one outline
         contours = rings_of(polygons(offset(region, -radius, tolerance)), "")
     else:
-        grown = [(fid, polygons(offset(g, radius, tolerance))) for fid, g in geoms]
-        merged = polygons(unary_union([p for _, ps in grown for p in ps]))
-        if len(merged) < sum(len(ps) for _, ps in grown):
+        parts = sum(len(polygons(g)) for _, g in geoms)
+        merged = polygons(offset(unary_union([g for _, g in geoms]), radius, tolerance))
+        if len(merged) < parts:
             warnings.append(
                 f"parts closer together than the tool diameter ({2 * radius:.3f} mm) are "
                 f"profiled as one outline"

@@ -1,0 +1,117 @@
+"""Pocket: the cutter stays inside the filled region, clears its floor, inner rings first."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Polygon
+
+from cam.design import Design, FillRegion
+from cam.errors import ToolError
+from cam.ops.regions import fill_geometry
+from cam.plan import PlanOptions, plan_program
+from cam.toolpath import CuttingParams, MoveKind, Tool, ToolKind
+from tests.cam.test_plan_checker import move_samples
+
+FLAT2 = Tool("flat 2", ToolKind.FLAT, 2.0)
+PARAMS = CuttingParams(feed=300.0, plunge_feed=60.0, spindle_rpm=20000, step_down=0.15)
+
+
+def square(x0: float, y0: float, s: float) -> np.ndarray:
+    return np.array([[x0, y0], [x0 + s, y0], [x0 + s, y0 + s], [x0, y0 + s]], float)
+
+
+def plan(fills: tuple[FillRegion, ...], **kw: object):
+    d = Design(100.0, 100.0, (), fills, 0.01, "pocket")
+    opts = PlanOptions(tool=FLAT2, params=PARAMS, operation="pocket", **kw)  # type: ignore[arg-type]
+    return plan_program(d, opts), opts
+
+
+def cutting_samples(moves, step: float = 0.05) -> np.ndarray:
+    pts = [p for _, p in move_samples(moves, step)]
+    allp = np.vstack(pts)
+    return allp[allp[:, 2] < 0]
+
+
+def assert_inside(region, samples: np.ndarray, radius: float, tol: float) -> None:
+    """Every cutting tool-centre sample keeps the whole cutter inside the region."""
+    xy = samples[:, :2]
+    assert shapely.contains_xy(region, xy[:, 0], xy[:, 1]).all()
+    d = shapely.distance(region.boundary, shapely.points(xy))
+    assert d.min() >= radius - tol, f"cutter crosses the wall by {radius - d.min():.4f} mm"
+
+
+def test_square_with_hole_stays_inside_and_clears_the_floor() -> None:
+    fill = FillRegion("frame", (square(10, 10, 40), square(25, 25, 10)), "evenodd")
+    prog, opts = plan((fill,))
+    region = fill_geometry(fill)
+    moves = prog.toolpaths[0].moves
+    samples = cutting_samples(moves)
+    assert_inside(region, samples, FLAT2.radius, opts.tolerance)
+    assert min(m.z for m in moves) == pytest.approx(-opts.depth)
+    # the floor: everything the tool can reach is swept at full depth
+    full = samples[samples[:, 2] <= -opts.depth + 1e-9][:, :2]
+    swept = shapely.union_all(shapely.buffer(shapely.points(full[::2]), FLAT2.radius, quad_segs=8))
+    reachable = region.buffer(-FLAT2.radius).buffer(FLAT2.radius)
+    missed = reachable.difference(swept.buffer(0.02)).area
+    assert missed < 1e-3 * reachable.area
+
+
+def test_fill_rules_decide_what_is_pocketed() -> None:
+    outer, inner = square(10, 10, 40), square(25, 25, 10)  # same winding direction
+    for rule, hole in (("evenodd", True), ("nonzero", False)):
+        prog, _ = plan((FillRegion("f", (outer, inner), rule),))
+        samples = cutting_samples(prog.toolpaths[0].moves)
+        in_hole = shapely.contains_xy(Polygon(inner), samples[:, 0], samples[:, 1]).any()
+        assert in_hole is not hole
+
+
+def test_each_level_works_from_the_heart_of_the_pocket_out_to_the_wall() -> None:
+    fill = FillRegion("sq", (square(10, 10, 30),), "nonzero")
+    prog, opts = plan((fill,))
+    moves = prog.toolpaths[0].moves
+    region = fill_geometry(fill)
+    # the first cutting move of each level is near the middle, the last at the wall offset
+    entries = [b for a, b in zip(moves, moves[1:], strict=False) if a.kind is MoveKind.RAPID]
+    dist = [region.boundary.distance(shapely.Point(m.x, m.y)) for m in entries]
+    levels = math.ceil(opts.depth / PARAMS.step_down - 1e-9)
+    per_level = len(entries) // levels
+    assert per_level * levels == len(entries)
+    for k in range(levels):
+        chunk = dist[k * per_level : (k + 1) * per_level]
+        assert chunk == sorted(chunk, reverse=True)
+        assert chunk[-1] == pytest.approx(FLAT2.radius, abs=0.02)
+
+
+def test_stepover_above_half_is_reduced_with_a_warning() -> None:
+    params = CuttingParams(300.0, 60.0, 20000, 0.15, stepover=0.9)
+    d = Design(100.0, 100.0, (), (FillRegion("sq", (square(10, 10, 30),), "nonzero"),), 0.01, "p")
+    prog = plan_program(d, PlanOptions(tool=FLAT2, params=params, operation="pocket"))
+    assert any("stepover" in w for w in prog.warnings)
+
+
+@st.composite
+def star(draw: st.DrawFn) -> np.ndarray:
+    n = draw(st.integers(3, 12))
+    radii = draw(st.lists(st.floats(6.0, 20.0), min_size=n, max_size=n))
+    a = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    return np.column_stack([50 + np.array(radii) * np.cos(a), 50 + np.array(radii) * np.sin(a)])
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ring=star(), stepover=st.floats(0.2, 0.5))
+def test_random_pockets_stay_inside(ring: np.ndarray, stepover: float) -> None:
+    params = CuttingParams(300.0, 60.0, 20000, 0.15, stepover=stepover)
+    fill = FillRegion("star", (ring,), "nonzero")
+    d = Design(100.0, 100.0, (), (fill,), 0.01, "p")
+    try:
+        prog = plan_program(d, PlanOptions(tool=FLAT2, params=params, operation="pocket"))
+    except ToolError as exc:  # a star with a neck finer than the tool is refused, by name
+        assert "'star'" in str(exc)
+        return
+    assert_inside(fill_geometry(fill), cutting_samples(prog.toolpaths[0].moves, 0.1), 1.0, 0.02)
