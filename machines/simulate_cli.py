@@ -19,13 +19,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from cam.errors import CamError
+from shapely import union_all
+from shapely.geometry.base import BaseGeometry
+
+from cam.design import FillRegion
+from cam.errors import CamError, DesignError
+from cam.ops.regions import fill_geometry
+from cam.plan import OPERATIONS, place_design
 from cam.simulate import DEFAULT_TOLERANCE, SimulationResult, simulate
+from cam.simulate.report import DEFAULT_MIN_IOU
+from cam.svg import load_svg
 from cam.toolpath import Placement
 from machines.errors import MachineError
 from machines.tools import get_tool
 
-__all__ = ["run_cli", "simulate_files"]
+__all__ = ["fill_region", "run_cli", "simulate_files"]
 
 # The design is flattened finer than the program's own tolerance so that the reference the
 # cut is judged against adds little error of its own; its share is added to the band.
@@ -41,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--design", help="the SVG the program should carve (needed to approve)")
     ap.add_argument("--tool", required=True, help="tool name from the library, e.g. ball-1.0")
     ap.add_argument("--depth", type=float, required=True, help="requested depth, mm")
+    ap.add_argument(
+        "--op",
+        choices=OPERATIONS,
+        default="engrave",
+        help="what the program was planned to do (pocket and profiles are judged by the fills)",
+    )
     ap.add_argument("--png", help="shaded-relief picture to write")
     ap.add_argument("--report", help="JSON fidelity report to write")
     ap.add_argument("--resolution", type=float, default=0.05, help="cell size, mm")
@@ -80,28 +94,51 @@ def simulate_files(
     tolerance: float = DEFAULT_TOLERANCE,
     face: tuple[float, float, float, float] | None = None,
     placement: Placement | None = None,
+    operation: str = "engrave",
 ) -> SimulationResult:
-    """Read the files, place the design, and simulate. Raises CamError / MachineError / OSError."""
-    from cam.plan import place_design  # the planner's modules load only when a design is given
-    from cam.svg import load_svg
+    """Read the files, place the design, and simulate. Raises CamError / MachineError / OSError.
 
+    Engraving is judged by the design's paths (region, overlap and full depth along every
+    path); pockets and profiles by the stone their fills allow to go (region and depth only:
+    a pocket rightly leaves stone in corners finer than the tool, so neither overlap nor
+    full depth is asked of them)."""
     text = program.read_text(encoding="utf-8", errors="strict")
-    paths = None
+    cutter = get_tool(tool)
+    paths, region, min_iou = None, None, DEFAULT_MIN_IOU
     if design is not None:
         loaded = place_design(
             load_svg(design, tolerance=DESIGN_FLATTENING), placement or Placement()
         )
-        paths = loaded.paths
         tolerance += loaded.tolerance
+        if operation == "engrave":
+            paths = loaded.paths
+        else:
+            region, min_iou = fill_region(loaded.fills, operation, cutter.diameter), 0.0
     return simulate(
         text,
-        get_tool(tool),
+        cutter,
         face,
         depth=depth,
         resolution=resolution,
         design_paths=paths,
+        region=region,
         tolerance=tolerance,
+        min_iou=min_iou,
     )
+
+
+def fill_region(fills: Sequence[FillRegion], operation: str, diameter: float) -> BaseGeometry:
+    """The stone a pocket or profile of `fills` may remove with a tool of `diameter`."""
+    if not fills:
+        raise DesignError(f"{operation} cuts filled regions and the design has none")
+    area = union_all([fill_geometry(f) for f in fills])
+    if operation == "pocket":
+        return area
+    if operation == "profile-in":
+        return area.difference(area.buffer(-diameter, quad_segs=16))
+    if operation == "profile-out":
+        return area.buffer(diameter, quad_segs=16).difference(area)
+    raise ValueError(f"unknown operation {operation!r}")
 
 
 def run_cli(argv: Sequence[str] | None = None) -> int:
@@ -120,6 +157,7 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             tolerance=args.tolerance,
             face=args.face,
             placement=Placement(args.scale, args.rotate, *args.offset),
+            operation=args.op,
         )
         _write_outputs(args, result)
     except (CamError, MachineError, OSError, UnicodeDecodeError, ValueError) as exc:

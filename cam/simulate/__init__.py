@@ -20,7 +20,13 @@ from cam.simulate.errors import SimulationError
 from cam.simulate.gcode import CUT, RAPID, Motion, read_gcode
 from cam.simulate.heightmap import Face, Heightmap
 from cam.simulate.render import render_png
-from cam.simulate.report import FidelityReport, compare, engrave_region, polylines
+from cam.simulate.report import (
+    DEFAULT_MIN_IOU,
+    FidelityReport,
+    compare,
+    engrave_region,
+    polylines,
+)
 from cam.simulate.tools import ToolShape, cut_radius, shape_of
 from cam.toolpath import Tool
 
@@ -94,13 +100,16 @@ def simulate(
     tolerance: float = DEFAULT_TOLERANCE,
     initial: np.ndarray | None = None,
     png: bool = True,
+    min_iou: float = DEFAULT_MIN_IOU,
 ) -> SimulationResult:
     """Cut `gcode_text` with `tool` on `face` (xmin, ymin, xmax, ymax, machine mm) and check it.
 
     `face` None fits the map around every cut and the design (no edge-of-face check then).
     The design region is `region` when given (pockets, profiles), else the engraving region
     of `design_paths` (objects with `.points`/`.closed`, or (n, 2) arrays); with neither the
-    report cannot be ok. `initial` is the stone's (ny, nx) surface, flat Z0 by default.
+    report cannot be ok; `min_iou` is the least overlap of carved and region cells (0 for
+    operations that may rightly leave stone in the region, such as pockets' corners).
+    `initial` is the stone's (ny, nx) surface, flat Z0 by default.
     Raises `SimulationError` for a program the reader cannot follow.
     """
     shape = shape_of(tool)
@@ -122,6 +131,7 @@ def simulate(
         shape=shape,
         motion=motion,
         off_face=off_face,
+        min_iou=min_iou,
     )
     image = render_png(hm, depth=depth) if png else b""
     return SimulationResult(hm, report, image, motion)

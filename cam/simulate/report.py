@@ -246,8 +246,8 @@ def _uncut_length(
 
 def _resample(pts: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
     """Points every <= `step` along a polyline and the path length each one stands for."""
-    if len(pts) == 1:
-        return pts, np.zeros(1)
+    if len(pts) == 1:  # a dot stands for one sample's worth of path
+        return pts, np.full(1, step)
     seg = np.diff(pts, axis=0)
     lengths = np.hypot(seg[:, 0], seg[:, 1])
     n = np.maximum(1, np.ceil(lengths / step)).astype(np.int64)

@@ -105,3 +105,25 @@ def test_unreadable_program_unknown_tool_and_bad_face_are_exit_2(
     assert run_cli([str(bad), "--tool", "no-such-burr", "--depth", "0.3"]) == 2
     assert "unknown tool 'no-such-burr'" in capsys.readouterr().err
     assert run_cli(_args(bad, design, "--face", "1,2,3")) == 2
+
+
+FILLED = """<svg xmlns="http://www.w3.org/2000/svg" width="40mm" height="30mm" viewBox="0 0 40 30">
+  <path d="M8 8 H32 V22 H8 Z M14 12 V18 H26 V12 Z" fill="black" fill-rule="evenodd"/>
+</svg>
+"""
+
+
+@pytest.mark.parametrize("op", ["pocket", "profile-in", "profile-out"])
+def test_pockets_and_profiles_are_judged_by_their_fills(op: str, tmp_path: Path, capsys) -> None:
+    design = tmp_path / "frame.svg"
+    design.write_text(FILLED)
+    result = carve(design, CarveOptions(operation=op, tool="cyl-1.0", depth=0.2))
+    program = tmp_path / f"{op}.nc"
+    program.write_text(result.gcode)
+    args = [str(program), "--design", str(design), "--tool", "cyl-1.0", "--depth", "0.2"]
+    args += ["--resolution", "0.1", "--op", op]
+    assert run_cli(args) == 0, capsys.readouterr().out
+    # the same program judged as another operation removes stone that one does not allow
+    other = {"pocket": "profile-out", "profile-in": "profile-out", "profile-out": "pocket"}[op]
+    assert run_cli([*args[:-1], other]) == 1
+    assert "stone removed outside the design" in capsys.readouterr().out
