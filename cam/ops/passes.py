@@ -74,7 +74,7 @@ class _Polyline:
                 pts = pts[:-1]
             pts = np.vstack([pts, pts[:1]])
         seg = np.hypot(*np.diff(pts, axis=0).T) if len(pts) > 1 else np.zeros(0)
-        self.xy: list[tuple[float, float]] = [tuple(p) for p in pts.tolist()]
+        self.xy: list[tuple[float, float]] = [(x, y) for x, y in pts.tolist()]
         self.cum: list[float] = np.concatenate([[0.0], np.cumsum(seg)]).tolist()
         self.length = self.cum[-1]
         self.closed = closed
