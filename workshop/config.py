@@ -86,3 +86,8 @@ def load(env: dict[str, str] | None = None, **overrides: object) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+def child_env(**overrides: str) -> dict[str, str]:
+    """The environment for a child process of ours (a worker), with ``overrides`` set."""
+    return {**os.environ, **overrides}
