@@ -24,11 +24,11 @@ def list_jobs(factory: sessionmaker[Session], *, state: str | None = None,
         if route:
             query = query.where(Job.route == route)
         rows = session.execute(query).all()
-    out(f"{'id':>5}  {'state':<20} {'route':<8} {'order':<20} {"piece":<26} {'due':<10} rework")
+    out(f"{'id':>5}  {'state':<20} {'route':<8} {'order':<20} {'piece':<26} {'due':<10} rework")
     for job, ref, number, shape in rows:
         due = job.due_date.isoformat() if job.due_date else "-"
         out(f"{job.id:>5}  {job.state:<20} {job.route:<8} {ref:<20} "
-            f"{number + " " + shape:<26} {due:<10} {job.rework_count}")
+            f"{number + ' ' + shape:<26} {due:<10} {job.rework_count}")
     out(f"{len(rows)} job(s)")
     return 0
 
