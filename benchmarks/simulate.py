@@ -168,8 +168,13 @@ def machine_line() -> str:
                 break
     except OSError:
         pass
+    # other work on the machine slows every figure: say how busy it was
+    load = (
+        f", load average {os.getloadavg()[0]:.1f} at the start" if hasattr(os, "getloadavg") else ""
+    )
     return (
-        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, numpy {np.__version__}"
+        f"{cpu}, {os.cpu_count()} cores{load}, Python {platform.python_version()}, "
+        f"numpy {np.__version__}"
     )
 
 
