@@ -6,8 +6,8 @@
   jobs (the workflow's intake decides, and resolves a race on the reference); with another
   body, 409.
 
-Two identical requests with one key racing each other: both get the one order from the intake;
-the loser's insert of the key hits its unique constraint and it answers what the winner stored.
+Two identical requests racing each other: the intake makes one order (the unique reference
+decides); the winner answers 201 and remembers its key, the others answer 200 with the same jobs.
 """
 
 from __future__ import annotations
@@ -60,9 +60,11 @@ def _accept(principal: Principal, data: dict[str, Any], key: str | None,
     order, created = intake.accept_order(session, data, actor_for(principal))
     response = serialize.order(session, order)
     status = 201 if created else 200
-    if key is not None:
-        # remembered after the order: if this write is lost, the same key finds the order again
-        # by its reference (200, the same jobs), so the answer stays idempotent
+    if key is not None and created:
+        # the creator remembers its answer; a request that found the order already there
+        # answers 200 from the reference alone and stores nothing, so the key always replays
+        # the 201 of the creation. Stored after the order: if this write is lost, the same key
+        # still finds the order by its reference (200, the same jobs).
         session.add(IdempotencyKey(client=principal.label, key=key, request_hash=digest,
                                    status_code=status, response=response))
         session.commit()
@@ -78,6 +80,7 @@ def create_order():  # type: ignore[no-untyped-def]
     try:
         return _accept(principal, data, key, digest)
     except IntegrityError:
-        # a concurrent identical request committed first: answer from what it wrote
+        # the same key was sent at the same moment with another order and stored first: this
+        # answers 409 below (the order made meanwhile stands, found again by its reference)
         db().rollback()
         return _accept(principal, data, key, digest)
