@@ -9,8 +9,8 @@ How one arc is accepted, for a run of vertices p_s .. p_e:
 
 * the circle is fitted with its centre on the perpendicular bisector of p_s p_e (so the arc
   starts and ends exactly on input vertices and both radii agree to rounding error): an
-  algebraic (Kasa) least-squares fit constrained to that line, refined by Gauss-Newton on
-  the geometric distance;
+  algebraic (Kasa) least-squares fit constrained to that line, solved in closed form, then
+  one Gauss-Newton step on the geometric distances;
 * every vertex is within ``tolerance`` of the circle, and every segment is too: the distance
   from the centre to a segment is the segment's innermost point, its endpoints the outermost,
   so ``r - dist(centre, segment) <= tolerance`` bounds the inward error exactly. Seen from the
@@ -38,9 +38,10 @@ import numpy as np
 
 __all__ = ["Arc", "Line", "arc_sweep", "fit_arcs", "sample_elements"]
 
-_BATCH = 16  # run lengths tested per vectorized call
+_FIRST = 8  # run lengths tried at once from a start: most arcs in real designs are short
+_WHOLE = 48  # vertices left: up to this many on a smooth path, try every run length at once
+_BATCH = 16  # run lengths tried at once while bisecting
 _BATCH_CELLS = 2048  # vertices x lengths per call beyond which the bisection narrows
-_GAUSS_NEWTON_STEPS = 1
 _MIN_SAGITTA = 1e-6  # mm: an arc bulging less than this off its chord is a line
 _PRESCREEN_FROM = 12  # vertices left: below this, testing each start directly is cheaper
 
@@ -97,7 +98,8 @@ def fit_arcs(
         if starts_ok is not None and not starts_ok[s]:
             s = _emit_lines(pts, s, _next_true(starts_ok, s), out)
             continue
-        found = _longest_arc(z, s, min_points, limits) if n - s >= min_points else None
+        smooth = starts_ok is None  # no straight stretch met yet: likely one long arc
+        found = _longest_arc(z, s, min_points, limits, smooth) if n - s >= min_points else None
         if found is None:
             if starts_ok is None and n - s >= _PRESCREEN_FROM:
                 starts_ok = _prescreen(z, min_points, limits)
@@ -201,11 +203,11 @@ def _prescreen(z: np.ndarray, m: int, limits: _Limits) -> np.ndarray:
 
 
 def _longest_arc(
-    z: np.ndarray, s: int, m: int, limits: _Limits
+    z: np.ndarray, s: int, m: int, limits: _Limits, smooth: bool
 ) -> tuple[int, complex, bool] | None:
     """The longest valid arc from vertex s found by the greedy search: (length, centre, ccw)."""
     rem = len(z) - s  # vertices available, counting s
-    top = rem if rem <= 3 * _BATCH else m + _BATCH - 1
+    top = rem if smooth and rem <= _WHOLE else min(m + _FIRST - 1, rem)
     best = _best_of(z, s, np.arange(m, top + 1), limits)
     if best is None:
         return None
@@ -239,7 +241,7 @@ def _best_of(
     """Among runs from s of the given lengths, the longest valid one: (length, centre, ccw)."""
     span = int(lengths.max())
     q = z[s : s + span] - z[s]
-    ok, centres, ccw = _check(np.broadcast_to(q, (len(lengths), span)), lengths - 1, limits)
+    ok, centres, ccw = _check(q[None, :], lengths - 1, limits)
     good = np.flatnonzero(ok)
     if not len(good):
         return None
@@ -252,30 +254,36 @@ def _check(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit and validate K runs at once, points as complex numbers x + iy.
 
-    q: (K, L) complex vertices relative to each run's start (q[:, 0] == 0); ends: (K,) index
-    of each run's last vertex (vertices past it are ignored). Returns ok (K,) bool, the
-    centres (K,) complex relative to the start, and ccw (K,) bool.
+    q: (K, L) complex vertices relative to each run's start (q[:, 0] == 0), or (1, L) when
+    all K runs share their vertices and differ only in length; ends: (K,) index of each
+    run's last vertex (vertices past it are ignored). Returns ok (K,) bool, the centres (K,)
+    complex relative to the start, and ccw (K,) bool.
     """
+    k_runs = len(ends)
     vmask = np.arange(q.shape[1])[None, :] <= ends[:, None]
     smask = vmask[:, 1:]
-    half = q[np.arange(len(ends)), ends] / 2.0
+    half = (q[0, ends] if len(q) == 1 else q[np.arange(k_runs), ends]) / 2.0
     hlen2 = half.real**2 + half.imag**2
     ok = hlen2 > 1e-18
     hlen2 = np.where(ok, hlen2, 1.0)  # degenerate runs are refused; keep their arithmetic finite
     normal = 1j * half / np.sqrt(hlen2)  # left of the chord
     t = _constrained_kasa(q, half, normal, vmask)
     ok &= np.isfinite(t)
-    t = np.where(ok, t, 0.0)
-    for _ in range(_GAUSS_NEWTON_STEPS):
-        t = _gauss_newton_step(q, half, normal, hlen2, t, vmask)
+    t = _gauss_newton_step(q, half, normal, hlen2, np.where(ok, t, 0.0), vmask)
     centre = half + t * normal
     r = np.sqrt(hlen2 + t * t)
     ok &= r <= limits.max_radius
     u = q - centre[:, None]
-    radial = np.abs(np.abs(u) - r[:, None])
-    ok &= _max(radial * vmask, axis=1) <= limits.tolerance
-    ok &= _inward_error(u, r, smask) <= limits.tolerance
-    ccw, sweep, monotone = _sweep(u, smask)
+    d = np.abs(u)
+    ok &= _max(np.abs(d - r[:, None]) * vmask, axis=1) <= limits.tolerance
+    turn = np.conj(u[:, :-1]) * u[:, 1:]  # real part: dot, imaginary part: cross
+    # inward error: r minus the distance from the centre to each segment (its nearest point)
+    a, seg = u[:, :-1], u[:, 1:] - u[:, :-1]
+    ss = np.maximum(seg.real**2 + seg.imag**2, 1e-24)
+    tau = np.clip(-_dot(a, seg) / ss, 0.0, 1.0)
+    inward = r[:, None] - np.abs(a + tau * seg)
+    ok &= _max(inward * smask, axis=1) <= limits.tolerance
+    ccw, sweep, monotone = _sweep(turn, smask)
     ok &= monotone & (sweep <= limits.max_sweep + 1e-12)
     ok &= r * (1.0 - np.cos(np.minimum(sweep, math.pi) / 2.0)) >= _MIN_SAGITTA
     return ok, centre, ccw
@@ -287,7 +295,9 @@ def _constrained_kasa(
     """Offset t of the centre along the bisector normal minimizing the algebraic residual.
 
     With the centre c = half + t n (relative to the start), a vertex q's algebraic residual
-    |q - c|^2 - r^2 is |q|^2 - 2 q.half - 2 t q.n: linear in t, solved in closed form.
+    |q - c|^2 - r^2 is |q|^2 - 2 q.half - 2 t q.n: linear in t, solved in closed form. For
+    vertices near the circle it is 2r times the geometric residual, so this is close to the
+    geometric least-squares fit without iterating.
     """
     a = q.real**2 + q.imag**2 - 2.0 * _dot(q, half[:, None])
     b = _dot(q, normal[:, None]) * vmask
@@ -303,29 +313,25 @@ def _gauss_newton_step(
     t: np.ndarray,
     vmask: np.ndarray,
 ) -> np.ndarray:
-    """One step on t for the geometric residuals |q - c(t)| - r(t)."""
+    """One Gauss-Newton step on t for the geometric residuals |q - c(t)| - r(t).
+
+    On shallow, noisy runs (a dense flattening of a large radius) the algebraic fit weights
+    the vertices badly; one geometric step lets such runs grow several times longer.
+    """
     r = np.sqrt(hlen2 + t * t)
     u = q - (half + t * normal)[:, None]
     d = np.abs(u)
     f = (d - r[:, None]) * vmask
-    g = (-_dot(u, normal[:, None]) / np.where(d > 0, d, 1.0) - (t / r)[:, None]) * vmask
+    g = (-_dot(u, normal[:, None]) / np.maximum(d, 1e-12) - (t / r)[:, None]) * vmask
     den = _sum(g * g, axis=1)
-    step = _sum(f * g, axis=1) / np.where(den > 0, den, 1.0)
-    return t - step
+    return t - _sum(f * g, axis=1) / np.where(den > 0, den, 1.0)
 
 
-def _inward_error(u: np.ndarray, r: np.ndarray, smask: np.ndarray) -> np.ndarray:
-    """Per run, the largest r - (distance from the centre to a segment)."""
-    a = u[:, :-1]
-    seg = u[:, 1:] - a
-    ss = seg.real**2 + seg.imag**2
-    tau = np.clip(-_dot(a, seg) / np.where(ss > 0, ss, 1.0), 0.0, 1.0)
-    return _max((r[:, None] - np.abs(a + tau * seg)) * smask, axis=1)
+def _sweep(turn: np.ndarray, smask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Direction, total sweep and monotonicity of each run as seen from its centre.
 
-
-def _sweep(u: np.ndarray, smask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Direction, total sweep and monotonicity of each run as seen from its centre."""
-    turn = np.conj(u[:, :-1]) * u[:, 1:]  # real part: dot, imaginary part: cross
+    turn: (K, L - 1) complex, conj(u_j) * u_(j+1) for the vertices u_j about the centre.
+    """
     cross = turn.imag
     ccw = _sum(cross * smask, axis=1) > 0
     signed = np.where(ccw[:, None], cross, -cross)

@@ -138,9 +138,8 @@ def _frame(program: Program, design: Design | None, legend: list[str]) -> _Frame
 
 
 def _f(v: float) -> str:
-    """A coordinate in mm to the micrometre, without trailing zeros: previews stay small."""
-    s = f"{v:.3f}".rstrip("0").rstrip(".")
-    return "0" if s == "-0" else s
+    """A coordinate in mm to the micrometre: plenty for a drawing, and previews stay small."""
+    return f"{v:.3f}"
 
 
 def _open(fr: _Frame) -> str:
@@ -162,7 +161,8 @@ def _path(d: str, colour: str, width: float, extra: str = "") -> str:
 def _polylines_d(pieces: Iterable[np.ndarray], closed: list[bool]) -> str:
     out = []
     for pts, is_closed in zip(pieces, closed, strict=True):
-        coords = " ".join(f"{_f(x)} {_f(y)}" for x, y in pts)
+        xy = np.asarray(pts, dtype=float).ravel().tolist()
+        coords = " ".join(map("{:.3f}".format, xy))
         head, _, rest = coords.partition(" ")
         first, _, tail = rest.partition(" ")
         out.append(f"M{head} {first}" + (f"L{tail}" if tail else "") + ("Z" if is_closed else ""))

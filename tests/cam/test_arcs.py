@@ -252,11 +252,12 @@ def test_twenty_thousand_vertices_well_under_a_fifth_of_a_second() -> None:
     walk = np.cumsum(rng.normal(0, 0.3, (20_000, 2)), axis=0)
 
     def best_of_three(run):  # type: ignore[no-untyped-def]
+        # CPU time: other processes sharing the machine must not fail this test
         times = []
         for _ in range(3):
-            t0 = time.perf_counter()
+            t0 = time.process_time()
             run()
-            times.append(time.perf_counter() - t0)
+            times.append(time.process_time() - t0)
         return min(times)
 
     assert best_of_three(lambda: [fit_arcs(p, True, TOL) for p in pieces]) < 0.2
