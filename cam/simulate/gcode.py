@@ -204,6 +204,9 @@ def _execute(
     if motion_codes:
         st.motion = motion_codes[0]
     axes = {k: w[k] * scale for k in "XYZ" if k in w}
+    if "P" in w and not (dwell or 640 in g):
+        # P is a dwell time or a blending tolerance here; on an arc it would mean extra turns
+        raise SimulationError(f"line {number}: P word outside G4 or G64")
     if dwell:
         if axes:
             raise SimulationError(f"line {number}: G4 with axis words")

@@ -154,6 +154,7 @@ def test_arcs_stay_on_their_circle(cx, cy, r, a0, a1, cw, absolute) -> None:
         ("G0 X0 Y0 Z1\nX1 X2\n", "line 2: word X given twice"),
         ("G0 X0 Y0 Z1\nG1 X1 F100 ?\n", "line 2: cannot read"),
         ("G80\nX1\n", "line 2: axis words without a motion mode"),
+        ("G0 X0 Y0 Z1\nG2 X0 Y0 I1 J0 P2 F100\n", "line 2: P word outside G4 or G64"),
     ],
 )
 def test_refuses_what_it_cannot_follow(text: str, needle: str) -> None:

@@ -7,6 +7,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from cam.simulate import (
@@ -208,3 +210,38 @@ def test_engrave_region_is_the_groove_width() -> None:
     assert region.area == pytest.approx(40 * w + math.pi * w * w, rel=1e-3)
     assert region.contains(Point(20, 10 + w - 0.01))
     assert not region.contains(Point(20, 10 + w + 0.01))
+
+
+VBIT = Tool("v60", ToolKind.VBIT, 2.0, angle_deg=60.0, tip_diameter=0.2)
+FLAT = Tool("cyl-1.0", ToolKind.FLAT, 1.0)
+
+
+def _polyline_program(pts: np.ndarray, depth: float, shift: tuple[float, float]) -> str:
+    p = pts + np.array(shift)
+    body = "\n".join(f"G1 X{x:.4f} Y{y:.4f}" for x, y in p[1:])
+    return (
+        f"G21 G90\nG1 Z3 F500\nG0 X{p[0, 0]:.4f} Y{p[0, 1]:.4f}\nM3 S20000\n"
+        f"G1 Z-{depth:.4f} F100\n{body}\nG1 Z3\nM30\n"
+    )
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    tool=st.sampled_from([BALL, VBIT, FLAT]),
+    coords=st.lists(st.floats(3.0, 17.0), min_size=4, max_size=8).filter(lambda c: len(c) % 2 == 0),
+    depth=st.floats(0.05, 0.4),
+    angle=st.floats(0, 2 * math.pi),
+)
+def test_any_faithful_engraving_passes_and_any_shifted_one_fails(
+    tool, coords, depth, angle
+) -> None:
+    pts = np.array(coords).reshape(-1, 2)
+    assume(np.hypot(*np.diff(pts, axis=0).T).sum() > 1.0)
+    face = (0.0, 0.0, 20.0, 20.0)
+    good = run(
+        _polyline_program(pts, depth, (0, 0)), depth=depth, paths=[pts], tool=tool, face=face
+    )
+    assert good.report.ok, good.report.reasons
+    shift = (0.3 * math.cos(angle), 0.3 * math.sin(angle))
+    bad = run(_polyline_program(pts, depth, shift), depth=depth, paths=[pts], tool=tool, face=face)
+    assert not bad.report.ok
