@@ -169,6 +169,8 @@ def _arc_geometry(rows: np.ndarray):
     num = (rx * ry) ** 2 - (rx * yp) ** 2 - (ry * xp) ** 2
     den = (rx * yp) ** 2 + (ry * xp) ** 2
     coef = np.sqrt(np.maximum(num, 0.0) / np.where(den > 0.0, den, 1.0))
+    # radii scaled up: the centre is the chord's midpoint exactly (num is only rounding)
+    coef = np.where(lam >= 1.0, 0.0, coef)
     coef = np.where((large != 0) == (sweep != 0), -coef, coef)
     cxp = coef * rx * yp / ry
     cyp = -coef * ry * xp / rx
