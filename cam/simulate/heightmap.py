@@ -27,6 +27,9 @@ Face = tuple[float, float, float, float]  # xmin, ymin, xmax, ymax in machine mm
 
 _CHUNK = 1 << 21  # cells evaluated per numpy batch: ~16 MB per float64 temporary
 _BUCKET = 4  # window sizes are rounded up to a multiple of this many cells
+# 200 x 200 mm at 0.05 mm is 16 M cells (130 MB per map); far beyond that is a typo in the
+# resolution, refused before numpy tries to allocate it
+MAX_CELLS = 40_000_000
 
 
 @dataclass
@@ -52,6 +55,11 @@ class Heightmap:
             raise ValueError(f"resolution must be positive, got {resolution!r}")
         nx = max(1, math.ceil((xmax - xmin) / resolution - 1e-9))
         ny = max(1, math.ceil((ymax - ymin) / resolution - 1e-9))
+        if nx * ny > MAX_CELLS:
+            raise ValueError(
+                f"a {xmax - xmin:g} x {ymax - ymin:g} mm face at {resolution:g} mm is "
+                f"{nx * ny:,} cells, more than {MAX_CELLS:,}: use a coarser resolution"
+            )
         if initial is None:
             surface = np.zeros((ny, nx))
         else:

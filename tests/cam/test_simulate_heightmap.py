@@ -163,6 +163,11 @@ def test_bad_faces_are_refused(face) -> None:
         Heightmap.for_face(face, 0.1)
 
 
+def test_absurd_resolutions_are_refused_before_allocating() -> None:
+    with pytest.raises(ValueError, match="use a coarser resolution"):
+        Heightmap.for_face((0, 0, 100, 100), 0.001)
+
+
 def test_groove_width_by_tool_kind() -> None:
     assert cut_radius(BALL, 0.3) == pytest.approx(math.sqrt(0.25 - 0.04))
     assert cut_radius(BALL, 0.8) == pytest.approx(0.5)
