@@ -116,16 +116,18 @@ class Heightmap:
         b = np.asarray(end, dtype=np.float64).reshape(-1, 3)
         top = float(self.initial.max())
         low = np.minimum(a[:, 2], b[:, 2]) < top
-        off_face = low & self._leaves_face(a, b, shape.radius)
+        reach = shape.reach(top - np.minimum(a[:, 2], b[:, 2]))
+        off_face = low & self._leaves_face(a, b, reach)
         if low.any():
             pieces = _split(a[low], b[low], max(2 * shape.radius, 10 * self.resolution), dz_step)
             self._cut(*pieces, shape, top)
         return off_face
 
-    def _leaves_face(self, a: np.ndarray, b: np.ndarray, radius: float) -> np.ndarray:
+    def _leaves_face(self, a: np.ndarray, b: np.ndarray, reach: np.ndarray) -> np.ndarray:
+        """Segments whose groove (`reach` (n,) from the axis) passes the face's edge."""
         xmin, ymin, xmax, ymax = self.face
-        lo = np.minimum(a[:, :2], b[:, :2]) - radius
-        hi = np.maximum(a[:, :2], b[:, :2]) + radius
+        lo = np.minimum(a[:, :2], b[:, :2]) - reach[:, None]
+        hi = np.maximum(a[:, :2], b[:, :2]) + reach[:, None]
         return (lo[:, 0] < xmin) | (lo[:, 1] < ymin) | (hi[:, 0] > xmax) | (hi[:, 1] > ymax)
 
     def _cut(self, a: np.ndarray, b: np.ndarray, shape: ToolShape, top: float) -> None:
