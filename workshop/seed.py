@@ -123,8 +123,7 @@ def demo_order() -> dict[str, Any]:
     """The wedding set's order: the bi disc by machine, the ring and buckle by hand."""
     lines = [
         {"certificate_no": PIECES[1]["certificate_no"], "carving_mode": "machine",
-         "design_code": "FREE-XIANGYUN", "face": "front", "depth_mm": "0.3",
-         "placement": {"offset_x": 10, "offset_y": 10}},
+         "design_code": "FREE-XIANGYUN", "face": "front", "depth_mm": "0.3"},
         {"certificate_no": PIECES[2]["certificate_no"], "carving_mode": "hand",
          "design_code": "FREE-LOTUS"},
         {"certificate_no": PIECES[3]["certificate_no"], "carving_mode": "hand",

@@ -43,9 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str]) -> int:
+def main(argv: Sequence[str], settings: config.Settings | None = None) -> int:
     args = _parser().parse_args(list(argv))
-    settings = config.load()
+    settings = settings or config.load()
     if args.command == "serve":
         from workshop.cli.serve import serve
 

@@ -8,6 +8,7 @@ For production run ``gunicorn -w 2 'workshop:create_app()'`` and ``python run.py
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -22,6 +23,9 @@ def serve(settings: Settings, *, host: str, port: int, with_worker: bool) -> int
     from workshop.redis_conn import embedded
 
     app = create_app(settings)
+    # a polite stop (SIGTERM from a supervisor, `timeout`, Ctrl-C) unwinds through the finally
+    # blocks below, so the worker and the embedded Redis stop with the server
+    signal.signal(signal.SIGTERM, _exit)
     if not with_worker:
         app.run(host=host, port=port, threaded=True, use_reloader=False)
         return 0
@@ -37,6 +41,10 @@ def serve(settings: Settings, *, host: str, port: int, with_worker: bool) -> int
             except subprocess.TimeoutExpired:
                 worker.kill()
     return 0
+
+
+def _exit(_signum: int, _frame: object) -> None:
+    sys.exit(0)
 
 
 def _start_worker(redis_url: str) -> subprocess.Popen[bytes]:

@@ -1,0 +1,37 @@
+"""The command line: db upgrade, seed, jobs list and show (serve and worker are exercised by the
+worker tests in tests/jobs)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from workshop.cli import main
+from workshop.config import ROOT
+
+
+def test_seed_then_list_and_show(settings, session_factory, capsys):
+    assert main(["db", "upgrade"], settings) == 0
+    assert main(["seed", "--if-empty"], settings) == 0
+    seeded = capsys.readouterr().out
+    assert "shown ONCE" in seeded and "wak_" in seeded
+    assert main(["seed", "--if-empty"], settings) == 0
+    assert "nothing seeded" in capsys.readouterr().out
+
+    assert main(["jobs", "list", "--route", "hand"], settings) == 0
+    listing = capsys.readouterr().out
+    assert "2 job(s)" in listing and "NGTC-2026-070003 ring" in listing
+    assert "machine " not in listing.split("\n", 1)[1]
+    assert main(["jobs", "list", "--state", "collected"], settings) == 0
+    assert "0 job(s)" in capsys.readouterr().out
+
+    assert main(["jobs", "show", "1"], settings) == 0
+    shown = capsys.readouterr().out
+    assert "DEMO-WEDDING-0001" in shown and "create" in shown and "awaiting_piece" in shown
+    assert main(["jobs", "show", "999"], settings) == 1
+
+
+def test_run_py_dispatches_to_the_cli():
+    done = subprocess.run([sys.executable, str(ROOT / "run.py"), "jobs", "--help"],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == 0 and "list" in done.stdout and "show" in done.stdout
