@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs.types import Context
+from jobs.types import Context, State
 from workshop.models import CarvingMode, Outbox, Piece, Store
 
 __all__ = ["GENERATE_PROGRAM", "NOTIFY", "WRITERS", "write"]
@@ -24,7 +24,9 @@ PIECE_LABELS = {
 
 
 def _generate_program(ctx: Context) -> list[Outbox]:
-    if ctx.job.route != CarvingMode.MACHINE:
+    # written after the state is set: only a job now waiting for its program gets one (routed
+    # to the machine, re-routed, retried, or released from a hold taken while it waited)
+    if ctx.job.route != CarvingMode.MACHINE or ctx.job.state != State.TOOLPATH_PENDING:
         return []
     return [Outbox(job_id=ctx.job.id, kind=GENERATE_PROGRAM, payload={"job_id": ctx.job.id},
                    max_attempts=3)]

@@ -135,7 +135,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("hold", ACTIVE, S.ON_HOLD, _roles(*_ADMIN_SUP), payload=(_REASON,),
                action=rules.hold),
     Transition("release", frozenset({S.ON_HOLD}), None, _roles(*_ADMIN_SUP),
-               action=rules.release, description="back where the hold found it"),
+               action=rules.release, effects=("generate_program",),
+               description="back where the hold found it"),
     Transition(
         "cancel", PRE_CARVING | {S.ON_HOLD}, S.CANCELLED, _roles(*_ADMIN_SUP),
         payload=(_REASON,), guard=rules.check_uncarved, action=rules.end_work,

@@ -177,3 +177,12 @@ def test_pickup_code_is_scrubbed_once_delivered(world, redis):
     run_queued(redis, world.settings)
     [row] = [r for r in rows(world, kind="notify") if r.payload["kind"] == "ready_for_pickup"]
     assert row.status == "done" and code not in str(row.payload)
+
+
+def test_release_of_a_job_held_while_waiting_for_its_program_asks_again(world):
+    job_id = machine_job(world, "NGTC-7006")
+    receive(world, job_id)
+    world.fire(job_id, "hold", "supervisor", {"reason": "customer asks to wait"})
+    job = world.fire(job_id, "release", "supervisor")
+    assert job.state == "toolpath_pending"
+    assert len(rows(world, kind="generate_program")) == 2
