@@ -261,19 +261,22 @@ def notifiers_for(settings: Settings) -> list[Notifier]:
 
 
 def deliver(kind: str, payload: Mapping[str, object], settings: Settings, *,
-            channels: Iterable[str] | None = None,
+            channels: Iterable[str] | None = None, skip: Iterable[str] = (),
             notifiers: Sequence[Notifier] | None = None) -> list[str]:
     """Send notification ``kind`` on every channel that applies; return the channels that sent.
 
-    ``channels`` limits delivery to those names (a retry of the ones that failed). Every channel
-    is tried even when an earlier one fails; then :class:`DeliveryError` reports both lists.
+    ``channels`` limits delivery to those names; ``skip`` leaves out the ones an earlier attempt
+    already delivered (so a retry of a failed webhook does not e-mail the customer twice). Every
+    channel is tried even when an earlier one fails; then :class:`DeliveryError` reports both.
     """
     note = Notification.from_payload(kind, payload)
     wanted = set(channels) if channels is not None else None
+    done = set(skip)
     sent: list[str] = []
     failed: dict[str, str] = {}
     for notifier in notifiers if notifiers is not None else notifiers_for(settings):
-        if (wanted is not None and notifier.channel not in wanted) or not notifier.applies(note):
+        if (wanted is not None and notifier.channel not in wanted) or notifier.channel in done \
+                or not notifier.applies(note):
             continue
         try:
             notifier.send(note)

@@ -252,11 +252,22 @@ def _bytes(content: str | bytes) -> bytes:
 @register("notify")
 def _notify_row(settings: Settings, factory: sessionmaker[Session], row: Outbox) -> None:
     try:
-        from jobs.notify import NotificationError, deliver
+        from jobs.notify import DeliveryError, NotificationError, deliver
     except ImportError as exc:
         raise NotReady(f"notifications are not installed yet: {exc}") from exc
     payload = {**row.payload, "delivery_id": f"outbox-{row.id}"}
+    done = set(payload.get("sent_channels") or ())
     try:
-        deliver(str(payload["kind"]), payload, settings)
+        deliver(str(payload["kind"]), payload, settings, skip=done)
     except NotificationError as exc:  # the payload itself is wrong: a retry sends the same
         raise Refused(str(exc)) from exc
+    except DeliveryError as exc:  # remember what did go out: the retry sends only the rest
+        _remember_sent(factory, row.id, done | set(exc.sent))
+        raise
+
+
+def _remember_sent(factory: sessionmaker[Session], outbox_id: int, channels: set[str]) -> None:
+    with factory() as session:
+        row = session.get_one(Outbox, outbox_id)
+        row.payload = {**row.payload, "sent_channels": sorted(channels)}
+        session.commit()

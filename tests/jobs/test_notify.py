@@ -214,3 +214,74 @@ def test_unusable_payload_is_refused_before_sending(tmp_path, receiver, kind, pa
     with pytest.raises(notify.NotificationError, match=reason):
         notify.deliver(kind, payload, settings)
     assert receiver.requests == []
+
+
+# ---- end to end: a transition writes the outbox, a real rq worker delivers ---------------------
+
+def _run_worker(redis, settings) -> None:
+    import uuid
+
+    from rq import SimpleWorker
+
+    from jobs import queues, tasks
+
+    tasks.configure(settings)
+    SimpleWorker(queues.all_names(settings), connection=redis,
+                 name=f"{settings.queue_prefix}notify-{uuid.uuid4().hex[:8]}").work(burst=True)
+
+
+def _notify_rows(world):
+    from sqlalchemy import select
+
+    from workshop.models import Outbox
+
+    with world.session() as s:
+        return list(s.scalars(select(Outbox).where(Outbox.kind == "notify").order_by(Outbox.id)))
+
+
+def test_failed_webhook_is_retried_visibly_without_blocking_the_job(world, redis, smtp,
+                                                                    receiver):
+    import dataclasses
+
+    from sqlalchemy import update
+
+    from jobs import outbox, tasks
+    from workshop.models import Outbox, utcnow
+
+    port, inbox = smtp
+    receiver.status = 500
+    settings = dataclasses.replace(world.settings, smtp_host="127.0.0.1", smtp_port=port,
+                                   platform_webhook_url=receiver.url,
+                                   platform_webhook_secret=SECRET)
+    world.piece("NGTC-N-1")
+    [job_id] = world.order("PO-N1", [{"certificate_no": "NGTC-N-1", "carving_mode": "hand"}])
+    world.fire(job_id, "receive", "store_clerk", {"channel": "store_counter", "mass_g": "38.52"})
+    try:
+        assert outbox.drain(world.factory, redis, settings) == 1
+        _run_worker(redis, settings)
+        [row] = _notify_rows(world)
+        # the e-mail went out, the webhook failed: the row waits for its retry, with the reason
+        assert (row.status, row.attempts) == ("pending", 1)
+        assert "webhook answered 500" in row.last_error
+        assert len(inbox.messages) == 1 and len(receiver.requests) == 1
+        # meanwhile the workflow goes on
+        assert world.fire(job_id, "assign", "supervisor",
+                          {"artisan_id": world.actors["artisan"].id}).state == "scheduled"
+
+        receiver.status = 204
+        with world.session() as s:  # the backoff has passed
+            s.execute(update(Outbox).where(Outbox.id == row.id).values(next_attempt_at=utcnow()))
+            s.commit()
+        assert outbox.drain(world.factory, redis, settings) == 1
+        _run_worker(redis, settings)
+        [row] = _notify_rows(world)
+        assert row.status == "done" and row.attempts == 1
+        assert len(receiver.requests) == 2 and len(inbox.messages) == 1  # one e-mail only
+        headers, raw = receiver.requests[-1]
+        assert notify.verify_signature(SECRET, headers["X-Workshop-Signature"], raw)
+        assert json.loads(raw)["event"] == "receipt"
+        assert headers["X-Workshop-Delivery"] == f"outbox-{row.id}"
+        mail = _read_mail(inbox.messages[0])
+        assert mail["To"] == "wang@example.com" and "PO-N1" in mail.get_content()
+    finally:
+        tasks.configure(world.settings)
