@@ -173,20 +173,10 @@ class Writer:
         theta = geometry.sweep(start_raw[:2], end_raw[:2], centre, clockwise)
         if theta > math.pi + 1e-6:  # never a full circle, nor a long arc, in one G2/G3
             mid = geometry.arc_midpoint(start_raw, end_raw, centre, clockwise)
-            mid_x, mid_y = mid[0], mid[1]
-            self.arc(Move(move.kind, mid_x, mid_y, mid[2], move.feed, move.i, move.j), tp)
-            self.arc(
-                Move(
-                    move.kind,
-                    move.x,
-                    move.y,
-                    move.z,
-                    move.feed,
-                    centre[0] - self.raw[0],
-                    centre[1] - self.raw[1],
-                ),
-                tp,
-            )  # type: ignore[index]
+            self.arc(Move(move.kind, mid[0], mid[1], mid[2], move.feed, move.i, move.j), tp)
+            here = self.raw if self.raw is not None else mid
+            rest = (centre[0] - here[0], centre[1] - here[1])
+            self.arc(Move(move.kind, move.x, move.y, move.z, move.feed, *rest), tp)
             return
         self._check_cut(self.pos[2], move.z, tp)
         start = (self.pos[0], self.pos[1])
@@ -206,7 +196,15 @@ class Writer:
             self.emit(" ".join(words))
             self._land(code, end, end_raw)
 
-    def _linearize(self, start, end, centre, clockwise, feed, tp: Toolpath) -> None:  # type: ignore[no-untyped-def]
+    def _linearize(
+        self,
+        start: tuple[float, float, float],
+        end: tuple[float, float, float],
+        centre: tuple[float, float],
+        clockwise: bool,
+        feed: float | None,
+        tp: Toolpath,
+    ) -> None:
         for p in geometry.arc_points(start, end, centre, clockwise, LINEARIZE_CHORD):
             self.linear(float(p[0]), float(p[1]), float(p[2]), feed, tp)
 

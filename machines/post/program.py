@@ -23,12 +23,15 @@ def write_program(
         body.emit(line)
     previous: Toolpath | None = None
     for n, tp in enumerate(program.toolpaths, 1):
+        if not tp.moves:
+            continue  # an operation that found nothing to cut needs no tool change
         _start_toolpath(body, tp, previous, n)
         for move in tp.moves:
             _move(body, move, tp)
         _leave_cut(body, tp)
         previous = tp
-    _finish(body, previous)  # type: ignore[arg-type]
+    assert previous is not None  # there is at least one toolpath with moves
+    _finish(body, previous)
     est = estimate(program, machine)
     head = Writer(program, machine, dialect)
     _header(head, program, machine, est, date)
