@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import time
 from array import array
+from collections import deque
 from collections.abc import Sequence
 
 import numpy as np
@@ -370,20 +371,36 @@ class _Improver:
         return math.hypot(a[0] - b[0], a[1] - b[1])
 
     def run(self, deadline: float) -> None:
+        """Improve until no move helps or the deadline passes.
+
+        A work queue of paths replaces full sweeps: after a move only the paths whose links
+        changed are looked at again, so a converged tour costs nothing more.
+        """
         n = len(self.t.seq)
         if n < 3:
             return
-        improved = True
-        while improved and time.perf_counter() < deadline:
-            improved = False
-            for i in range(n):
-                if (i & 63) == 0 and time.perf_counter() > deadline:
-                    return
-                if self._try_two_opt(i) or self._try_or_opt(i):
-                    improved = True
+        queue = deque(self.t.seq)
+        queued = [True] * n
+        count = 0
+        while queue:
+            count += 1
+            if (count & 63) == 0 and time.perf_counter() > deadline:
+                return
+            p = queue.popleft()
+            queued[p] = False
+            i = self.pos[p]
+            touched = self._try_two_opt(i) or self._try_or_opt(i)
+            for q in touched:
+                if not queued[q]:
+                    queued[q] = True
+                    queue.append(q)
+
+    def _ids_at(self, *positions: int) -> list[int]:
+        n = len(self.t.seq)
+        return [self.t.seq[k] for k in positions if 0 <= k < n]
 
     # -- 2-opt ---------------------------------------------------------------------------------
-    def _try_two_opt(self, i: int) -> bool:
+    def _try_two_opt(self, i: int) -> list[int]:
         for e in self.nbrs[self._exit_id(i)]:
             j = self.pos[self.ep_path[e]]
             if j == i or self._exit_id(j) != e:
@@ -397,9 +414,10 @@ class _Improver:
                 - d(self._ext(b), self._ent(b + 1))
             )
             if delta < -1e-9 and self._reversal_allowed(a + 1, b):
+                touched = self._ids_at(a, a + 1, b, b + 1)
                 self._reverse(a + 1, b)
-                return True
-        return False
+                return touched
+        return []
 
     def _reversal_allowed(self, lo: int, hi: int) -> bool:
         if self.succ is None:
@@ -425,13 +443,13 @@ class _Improver:
             self.pos[t.seq[k]] = k
 
     # -- Or-opt (move one path elsewhere, either direction) -------------------------------------
-    def _try_or_opt(self, a: int) -> bool:
+    def _try_or_opt(self, a: int) -> list[int]:
         t, d = self.t, self._d
         p = t.seq[a]
         gain = d(self._ext(a - 1), self._ent(a)) + d(self._ext(a), self._ent(a + 1))
         gain -= d(self._ext(a - 1), self._ent(a + 1))
         if gain <= 1e-9:
-            return False
+            return []
         ends = [self.ep_first[p]] if self.closed[p] else [self.ep_first[p], self.ep_first[p] + 1]
         for own in ends:
             for e in self.nbrs[own]:
@@ -450,9 +468,10 @@ class _Improver:
                     cost = d(self._ext(after), ent) + d(ext, self._ent(after + 1))
                     cost -= d(self._ext(after), self._ent(after + 1))
                     if cost < gain - 1e-9 and self._move_allowed(p, a, after):
+                        touched = self._ids_at(a - 1, a, a + 1, after, after + 1)
                         self._move(a, after, flip)
-                        return True
-        return False
+                        return touched
+        return []
 
     def _move_allowed(self, p: int, a: int, after: int) -> bool:
         if self.succ is None or self.pred is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -38,7 +39,7 @@ def oriented(contour: Contour, reverse: bool, vertex: int) -> np.ndarray:
     """The contour's points starting where the ordering enters it."""
     pts = contour.points
     if contour.closed:
-        return np.roll(pts, -vertex, axis=0) if vertex else pts
+        return np.concatenate([pts[vertex:], pts[:vertex]]) if vertex else pts
     return pts[::-1] if reverse else pts
 
 
@@ -75,14 +76,19 @@ def move_lengths(moves: Sequence[Move]) -> tuple[float, float]:
     """(feed-move length, rapid length), XYZ mm, counted from the first move's position."""
     if not moves:
         return 0.0, 0.0
-    xyz = np.array([(m.x, m.y, m.z) for m in moves])
+    n = len(moves)
+    xyz = np.empty((n, 3))
+    for k, name in enumerate(("x", "y", "z")):
+        xyz[:, k] = np.fromiter(map(attrgetter(name), moves), dtype=np.float64, count=n)
+    kinds = [m.kind for m in moves[1:]]
     step = np.diff(xyz, axis=0)
     d = np.sqrt((step**2).sum(axis=1))
-    rapid_mask = np.array([m.kind is MoveKind.RAPID for m in moves[1:]], dtype=bool)
-    for k, m in enumerate(moves[1:]):
-        if m.kind is MoveKind.ARC_CW or m.kind is MoveKind.ARC_CCW:
+    rapid_mask = np.fromiter((k is MoveKind.RAPID for k in kinds), dtype=bool, count=n - 1)
+    for k, kind in enumerate(kinds):
+        if kind is MoveKind.ARC_CW or kind is MoveKind.ARC_CCW:
+            m = moves[k + 1]
             px, py = xyz[k, 0], xyz[k, 1]
-            arc = Arc(m.x, m.y, px + m.i, py + m.j, m.kind is MoveKind.ARC_CW)
+            arc = Arc(m.x, m.y, px + m.i, py + m.j, kind is MoveKind.ARC_CW)
             planar = abs(arc_sweep(px, py, arc)) * math.hypot(m.i, m.j)
             d[k] = math.hypot(planar, step[k, 2])
     return float(d[~rapid_mask].sum()), float(d[rapid_mask].sum())

@@ -35,6 +35,7 @@ __all__ = ["CutSettings", "cut_contour", "pass_depths", "ramp_feed"]
 MIN_CONTOUR_LENGTH = 1e-4
 _LINEAR = MoveKind.LINEAR
 _SAME = 1e-9  # mm: arc lengths closer than this are the same station
+_SMALL = 48  # contours up to this many points are prepared in plain Python
 
 
 def pass_depths(depth: float, step_down: float) -> tuple[float, ...]:
@@ -61,21 +62,53 @@ class CutSettings:
     arc_tolerance: float | None  # fit G2/G3 on flat stretches within this; None = lines only
 
 
+def _small_polyline(
+    pts: list[list[float]], closed: bool
+) -> tuple[list[tuple[float, float]], list[float]]:
+    """Plain Python for a few points: numpy's per-call cost would dominate."""
+    xy: list[tuple[float, float]] = []
+    cum: list[float] = []
+    total = 0.0
+    for x, y in pts:
+        if xy:
+            d = math.hypot(x - xy[-1][0], y - xy[-1][1])
+            if d <= _SAME:  # consecutive duplicates would make zero-length segments
+                continue
+            total += d
+        xy.append((x, y))
+        cum.append(total)
+    if closed and len(xy) > 1:
+        if math.hypot(xy[-1][0] - xy[0][0], xy[-1][1] - xy[0][1]) <= _SAME:
+            xy.pop()
+            cum.pop()
+        total = cum[-1] + math.hypot(xy[0][0] - xy[-1][0], xy[0][1] - xy[-1][1])
+        xy.append(xy[0])
+        cum.append(total)
+    return xy, cum or [0.0]
+
+
+def _large_polyline(pts: np.ndarray, closed: bool) -> tuple[list[tuple[float, float]], list[float]]:
+    if len(pts) > 1:  # consecutive duplicates would make zero-length segments
+        step = np.hypot(*np.diff(pts, axis=0).T)
+        pts = pts[np.concatenate([[True], step > _SAME])]
+    if closed and len(pts) > 1:
+        if np.hypot(*(pts[-1] - pts[0])) <= _SAME:
+            pts = pts[:-1]
+        pts = np.vstack([pts, pts[:1]])
+    seg = np.hypot(*np.diff(pts, axis=0).T) if len(pts) > 1 else np.zeros(0)
+    xy = [(x, y) for x, y in pts.tolist()]
+    return xy, np.concatenate([[0.0], np.cumsum(seg)]).tolist()
+
+
 class _Polyline:
     """Arc-length lookup on a contour; closed contours repeat their first point at the end."""
 
     def __init__(self, points: np.ndarray, closed: bool) -> None:
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        if len(pts) > 1:  # consecutive duplicates would make zero-length segments
-            step = np.hypot(*np.diff(pts, axis=0).T)
-            pts = pts[np.concatenate([[True], step > 1e-9])]
-        if closed and len(pts) > 1:
-            if np.hypot(*(pts[-1] - pts[0])) <= 1e-9:
-                pts = pts[:-1]
-            pts = np.vstack([pts, pts[:1]])
-        seg = np.hypot(*np.diff(pts, axis=0).T) if len(pts) > 1 else np.zeros(0)
-        self.xy: list[tuple[float, float]] = [(x, y) for x, y in pts.tolist()]
-        self.cum: list[float] = np.concatenate([[0.0], np.cumsum(seg)]).tolist()
+        if len(pts) <= _SMALL:
+            self.xy, self.cum = _small_polyline(pts.tolist(), closed)
+        else:
+            self.xy, self.cum = _large_polyline(pts, closed)
         self.length = self.cum[-1]
         self.closed = closed
 
@@ -120,6 +153,7 @@ class _Cutter:
         self.line, self.s, self.out, self.approach = line, settings, out, approach
         self.x, self.y = line.xy[0]
         self._fitted: list[tuple[Line | Arc, int]] | None = None
+        self._has_arcs = False
 
     def begin(self, u: float) -> None:
         """Bring the tool down at arc length u (the caller's approach moves)."""
@@ -169,32 +203,34 @@ class _Cutter:
             s = e
 
     # -- flat stretches, arc-fitted once per contour ------------------------------------------
-    def _elements(self) -> list[tuple[Line | Arc, int]]:
-        """The contour as fitted elements, each with the index of the vertex it ends on."""
+    def _elements(self) -> list[tuple[Line | Arc, int]] | None:
+        """The contour as fitted elements, each with the index of the vertex it ends on;
+        None when it is all straight lines (the fast paths then walk the vertices)."""
         if self._fitted is None:
             xy = self.line.xy
-            pts = np.array(xy[:-1] if self.line.closed else xy)
             tol = self.s.arc_tolerance
             fitted: list[tuple[Line | Arc, int]] = []
-            if tol is not None and len(pts) >= 3:
+            if tol is not None and len(xy) >= 4:
+                pts = np.array(xy[:-1] if self.line.closed else xy)
                 fitted = _on_vertices(fit_arcs(pts, self.line.closed, tol), xy)
-            self._fitted = fitted or [(Line(*xy[j]), j) for j in range(1, len(xy))]
-        return self._fitted
+            self._has_arcs = any(isinstance(el, Arc) for el, _ in fitted)
+            self._fitted = fitted
+        return self._fitted if self._has_arcs else None
 
     def flat_forward(self, u_end: float, z: float) -> None:
         """From vertex 0 forward to arc length u_end at constant Z, arcs where fitted."""
         cum, xy, out, feed = self.line.cum, self.line.xy, self.out, self.s.feed
         last = 0
-        for el, j in self._elements():
+        for el, j in self._elements() or ():
             if cum[j] > u_end + 1e-12:
                 break
             self._emit(el, z, feed)
             last = j
-        for i in range(last + 1, len(cum)):
-            if cum[i] >= u_end:
-                break
-            out.append(Move(_LINEAR, xy[i][0], xy[i][1], z, feed))
-        x, y = self.line.at(u_end)
+        stop = bisect_left(cum, u_end - _SAME, last + 1)
+        if stop > last + 1:
+            out.extend([Move(_LINEAR, x, y, z, feed) for x, y in xy[last + 1 : stop]])
+            self.x, self.y = xy[stop - 1]
+        x, y = self.line.at(u_end)  # a vertex within _SAME of u_end is this point
         if (x, y) != (self.x, self.y):
             out.append(Move(_LINEAR, x, y, z, feed))
         self.x, self.y = x, y
@@ -204,6 +240,10 @@ class _Cutter:
         els = self._elements()
         xy = self.line.xy
         feed = self.s.feed
+        if els is None:
+            self.out.extend([Move(_LINEAR, x, y, z, feed) for x, y in xy[-2::-1]])
+            self.x, self.y = xy[0]
+            return
         for k in range(len(els) - 1, -1, -1):
             el, _ = els[k]
             sx, sy = xy[els[k - 1][1]] if k > 0 else xy[0]

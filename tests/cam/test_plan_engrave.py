@@ -20,7 +20,8 @@ PARAMS = CuttingParams(feed=300.0, plunge_feed=60.0, spindle_rpm=20000, step_dow
 
 def design_of(paths: list[tuple[np.ndarray, bool]], size: float = 100.0) -> Design:
     dp = tuple(
-        DesignPath(np.asarray(p, dtype=float), c, f"e{k}", "stroke") for k, (p, c) in enumerate(paths)
+        DesignPath(np.asarray(p, dtype=float), c, f"e{k}", "stroke")
+        for k, (p, c) in enumerate(paths)
     )
     return Design(size, size, dp, (), 0.01, "test design")
 
@@ -36,7 +37,12 @@ SHAPES = {
     "tiny ring (helix)": [(circle(50, 50, 0.3, 12), True)],
     "long line": [(np.array([[5, 5], [95, 60]], float), False)],
     "short line (zigzag ramp)": [(np.array([[5, 5], [5.4, 5.2]], float), False)],
-    "wiggle": [(np.column_stack([np.linspace(10, 90, 200), 50 + 5 * np.sin(np.linspace(0, 20, 200))]), False)],
+    "wiggle": [
+        (
+            np.column_stack([np.linspace(10, 90, 200), 50 + 5 * np.sin(np.linspace(0, 20, 200))]),
+            False,
+        )
+    ],
     "dot": [(np.array([[30.0, 30.0]]), False)],
     "mixed": [
         (circle(20, 20, 5, 64), True),
