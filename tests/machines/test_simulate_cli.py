@@ -127,3 +127,26 @@ def test_pockets_and_profiles_are_judged_by_their_fills(op: str, tmp_path: Path,
     other = {"pocket": "profile-out", "profile-in": "profile-out", "profile-out": "pocket"}[op]
     assert run_cli([*args[:-1], other]) == 1
     assert "stone removed outside the design" in capsys.readouterr().out
+
+
+REALWORLD = Path(__file__).resolve().parents[1] / "cam" / "realworld"
+
+
+@pytest.mark.parametrize(
+    ("name", "tool"),
+    [
+        ("filled_shapes_px.svg", "ball-0.5"),
+        ("illustrator_cloud_scroll.svg", "cone-60"),
+        ("inkscape_double_happiness.svg", "ball-0.8"),
+        ("symbols_units_pt.svg", "cone-60"),
+    ],
+)
+def test_real_designs_carved_by_our_pipeline_are_approved(
+    name: str, tool: str, tmp_path: Path, capsys
+) -> None:
+    """End to end: the planner and the post's program for a real file, re-read and cut here."""
+    design = REALWORLD / name
+    program = tmp_path / "real.nc"
+    program.write_text(carve(design, CarveOptions(tool=tool, depth=0.2)).gcode)
+    args = [str(program), "--design", str(design), "--tool", tool, "--depth", "0.2"]
+    assert run_cli([*args, "--resolution", "0.1"]) == 0, capsys.readouterr().out
