@@ -2,7 +2,7 @@
 
 Every G0 starts and ends at safe_z: the tool leaves a contour with a vertical G1 up to safe_z,
 rapids in XY, then comes down vertically on the next contour's first point - at the cutting
-feed through air to AIR_CLEARANCE above the level it resumes from, then at the plunge feed.
+feed through air to AIR_CLEARANCE above Z0, then at the plunge feed to the level it resumes from.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from cam.toolpath import Move, MoveKind
 
 __all__ = ["AIR_CLEARANCE", "Contour", "Linker", "move_lengths", "oriented"]
 
-# mm above the level a cut resumes from where the descent slows to the plunge feed: enough for
-# the stone's surface error after probing, small enough not to crawl through air.
+# mm above Z0 where the descent slows to the plunge feed: enough for the stone's surface error
+# after probing, small enough not to crawl through air. Pocket levels below the first come
+# down through their own cleared ring at the plunge feed too: no vertical move below this
+# height is ever faster than the plunge feed.
 AIR_CLEARANCE = 0.5
 
 
@@ -50,18 +52,27 @@ class Linker:
         self.safe_z = safe_z
         self.s = settings
         self.moves: list[Move] = []
+        self._fits: dict[object, list] = {}  # arcs fitted per oriented contour, reused per level
 
-    def cut(self, pts: np.ndarray, closed: bool, top: float, depths: Sequence[float]) -> None:
+    def cut(
+        self,
+        pts: np.ndarray,
+        closed: bool,
+        top: float,
+        depths: Sequence[float],
+        key: object = None,
+    ) -> None:
         """Come down on the contour at Z = -top, cut it through depths, retract to safe_z."""
 
         def approach(x: float, y: float) -> None:
             self.moves.append(Move(MoveKind.RAPID, x, y, self.safe_z))
-            clear = -top + AIR_CLEARANCE
+            clear = AIR_CLEARANCE  # below this, even through cleared stone, at the plunge feed
             if clear < self.safe_z:
                 self.moves.append(Move(MoveKind.LINEAR, x, y, clear, self.s.feed))
             self.moves.append(Move(MoveKind.LINEAR, x, y, -top, self.s.plunge_feed))
 
-        ex, ey = cut_contour(pts, closed, top, depths, self.s, self.moves, approach)
+        cache = self._fits if key is not None else None
+        ex, ey = cut_contour(pts, closed, top, depths, self.s, self.moves, approach, cache, key)
         self.moves.append(Move(MoveKind.LINEAR, ex, ey, self.safe_z, self.s.feed))
 
     def cut_all(
@@ -69,7 +80,7 @@ class Linker:
     ) -> None:
         for idx, rev, vertex in order:
             c = contours[idx]
-            self.cut(oriented(c, rev, vertex), c.closed, top, depths)
+            self.cut(oriented(c, rev, vertex), c.closed, top, depths, (idx, rev, vertex))
 
 
 def move_lengths(moves: Sequence[Move]) -> tuple[float, float]:

@@ -154,6 +154,8 @@ class _Cutter:
         self.x, self.y = line.xy[0]
         self._fitted: list[tuple[Line | Arc, int]] | None = None
         self._has_arcs = False
+        self.cache: dict[object, list[tuple[Line | Arc, int]]] | None = None
+        self.key: object = None
 
     def begin(self, u: float) -> None:
         """Bring the tool down at arc length u (the caller's approach moves)."""
@@ -206,6 +208,9 @@ class _Cutter:
     def _elements(self) -> list[tuple[Line | Arc, int]] | None:
         """The contour as fitted elements, each with the index of the vertex it ends on;
         None when it is all straight lines (the fast paths then walk the vertices)."""
+        if self._fitted is None and self.cache is not None and self.key in self.cache:
+            self._fitted = self.cache[self.key]
+            self._has_arcs = bool(self._fitted)
         if self._fitted is None:
             xy = self.line.xy
             tol = self.s.arc_tolerance
@@ -214,7 +219,9 @@ class _Cutter:
                 pts = np.array(xy[:-1] if self.line.closed else xy)
                 fitted = _on_vertices(fit_arcs(pts, self.line.closed, tol), xy)
             self._has_arcs = any(isinstance(el, Arc) for el, _ in fitted)
-            self._fitted = fitted
+            self._fitted = fitted if self._has_arcs else []
+            if self.cache is not None:
+                self.cache[self.key] = self._fitted
         return self._fitted if self._has_arcs else None
 
     def flat_forward(self, u_end: float, z: float) -> None:
@@ -284,6 +291,8 @@ def cut_contour(
     settings: CutSettings,
     out: list[Move],
     approach: Callable[[float, float], None],
+    fit_cache: dict[object, list[tuple[Line | Arc, int]]] | None = None,
+    fit_key: object = None,
 ) -> tuple[float, float]:
     """Append the cutting moves of one contour to `out`; return where the tool stops (XY).
 

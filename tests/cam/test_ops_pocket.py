@@ -115,3 +115,16 @@ def test_random_pockets_stay_inside(ring: np.ndarray, stepover: float) -> None:
         assert "'star'" in str(exc)
         return
     assert_inside(fill_geometry(fill), cutting_samples(prog.toolpaths[0].moves, 0.1), 1.0, 0.02)
+
+
+def test_pocket_entries_descend_no_faster_than_the_plunge_feed() -> None:
+    fill = FillRegion("sq", (square(10, 10, 20),), "nonzero")
+    prog, opts = plan((fill,), depth=0.6)
+    moves = prog.toolpaths[0].moves
+    slope = math.tan(math.radians(PARAMS.ramp_angle_deg))
+    for a, b in zip(moves, moves[1:], strict=False):
+        if b.kind is MoveKind.LINEAR and b.z < a.z and b.z < opts.safe_z - 2.5:
+            h = math.hypot(b.x - a.x, b.y - a.y)
+            length = math.hypot(h, b.z - a.z)
+            assert b.feed * (a.z - b.z) / length <= PARAMS.plunge_feed + 1e-9
+            assert h == 0 or (a.z - b.z) / h <= slope + 1e-9
