@@ -133,5 +133,5 @@ def simulate(
         off_face=off_face,
         min_iou=min_iou,
     )
-    image = render_png(hm, depth=depth) if png else b""
+    image = render_png(hm, depth=depth, highlight=report.outside_cells) if png else b""
     return SimulationResult(hm, report, image, motion)

@@ -19,6 +19,7 @@ __all__ = ["render_png", "shade", "write_png"]
 
 # pale polished nephrite at the surface to dark jade at full depth
 _JADE = np.array([[0.80, 0.90, 0.78], [0.55, 0.78, 0.58], [0.22, 0.55, 0.36], [0.05, 0.30, 0.18]])
+_WRONG = np.array([0.85, 0.12, 0.10])  # stone removed outside the design
 _LEGEND_W = 64
 _MIN_H = 72
 # 3x5 bitmap glyphs for the scale's numbers, one string of 15 bits per glyph, row by row
@@ -72,18 +73,35 @@ def render_png(
     legend: bool = True,
     azimuth_deg: float = 315.0,
     altitude_deg: float = 45.0,
+    highlight: np.ndarray | None = None,
 ) -> bytes:
     """PNG bytes of the shaded relief, north up. `depth` sets the bottom of the colour scale
-    (default: the deepest cut); maps wider than `max_pixels` are subsampled."""
+    (default: the deepest cut); maps wider than `max_pixels` are subsampled. `highlight`
+    (ny, nx) bool cells are painted red: stone removed where it should not be."""
     removed = heightmap.removed
     full = depth if depth and depth > 0 else max(float(removed.max()), 1e-3)
     light = shade(heightmap, azimuth_deg=azimuth_deg, altitude_deg=altitude_deg)
     step = max(1, math.ceil(max(removed.shape) / max_pixels))
     rgb = _jade(removed[::step, ::step] / full) * (0.35 + 0.65 * light[::step, ::step, None])
+    if highlight is not None:
+        # a cell of the picture stands for step x step cells: any wrong one in it shows
+        wrong = _any_in_blocks(np.asarray(highlight, dtype=bool), step)[
+            : rgb.shape[0], : rgb.shape[1]
+        ]
+        rgb[wrong] = _WRONG * (0.5 + 0.5 * light[::step, ::step][wrong, None])
     image = np.flipud(rgb)  # row 0 of the map is the bottom of the face
     if legend:
         image = _with_legend(image, full)
     return write_png((np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8))
+
+
+def _any_in_blocks(mask: np.ndarray, step: int) -> np.ndarray:
+    if step == 1:
+        return mask
+    ny, nx = mask.shape
+    padded = np.zeros((-(-ny // step) * step, -(-nx // step) * step), dtype=bool)
+    padded[:ny, :nx] = mask
+    return padded.reshape(padded.shape[0] // step, step, -1, step).any(axis=(1, 3))
 
 
 def _with_legend(image: np.ndarray, full: float) -> np.ndarray:

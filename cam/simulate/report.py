@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -57,9 +57,14 @@ class FidelityReport:
     rapid_cuts: tuple[tuple[int, float], ...] = ()  # (line, lowest Z) of rapids into stone
     spindle_off_cuts: tuple[int, ...] = ()  # lines cutting with the spindle stopped
     off_face_cuts: tuple[int, ...] = ()  # lines whose cut reaches past the face
+    # (ny, nx) bool: cells carved outside the region and its band, for the picture; not
+    # part of the record
+    outside_cells: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        doc = asdict(self)
+        doc.pop("outside_cells")
+        return doc
 
     def summary(self) -> str:
         head = "cut matches the design" if self.ok else "cut REFUSED"
@@ -172,7 +177,13 @@ def _region_checks(
     min_iou: float,
     reasons: list[str],
 ) -> dict[str, Any]:
-    none = {"region_mm2": None, "iou": None, "outside_mm2": None, "outside_max_depth": None}
+    none = {
+        "region_mm2": None,
+        "iou": None,
+        "outside_mm2": None,
+        "outside_max_depth": None,
+        "outside_cells": None,
+    }
     if region is None:
         reasons.append("no design region given: cannot confirm the cut stays inside the design")
         return none
@@ -204,11 +215,14 @@ def _region_checks(
         )
     if iou < min_iou:
         reasons.append(f"carved area matches the design region poorly: IoU {iou:.3f} < {min_iou}")
+    cells = np.zeros(carved.shape, dtype=bool)
+    cells[rows[outside], cols[outside]] = True
     return {
         "region_mm2": region_mm2,
         "iou": iou,
         "outside_mm2": outside_mm2,
         "outside_max_depth": outside_max,
+        "outside_cells": cells,
     }
 
 

@@ -85,3 +85,26 @@ def test_large_maps_are_subsampled() -> None:
     hm = Heightmap.for_face((0, 0, 30, 10), 0.05)
     image = decode_png(render_png(hm, max_pixels=300, legend=False))
     assert image.shape == (100, 300, 3)
+
+
+def _reddish(image: np.ndarray) -> int:
+    rgb = image.astype(int)
+    return int(((rgb[..., 0] > 120) & (rgb[..., 1] < 60) & (rgb[..., 2] < 60)).sum())
+
+
+@pytest.mark.parametrize(("dx", "red"), [(0.0, False), (1.0, True)])
+def test_stone_removed_outside_the_design_is_painted_red(dx: float, red: bool) -> None:
+    from cam.simulate import simulate
+
+    gcode = (
+        f"G21 G90\nG1 Z3 F500\nG0 X{5 + dx} Y5\nM3 S20000\nG1 Z-0.3 F100\n"
+        f"G1 X{15 + dx} F500\nG1 Z3\nM30\n"
+    )
+    path = [np.array([[5.0, 5.0], [15.0, 5.0]])]
+    tool = Tool("ball-1.0", ToolKind.BALL, 1.0)
+    result = simulate(gcode, tool, (0, 0, 20, 10), depth=0.3, resolution=0.1, design_paths=path)
+    image = decode_png(result.png)
+    assert (_reddish(image) > 20) is red
+    if red:  # the red is where the stray stone is: past the end of the design, x > 15 mm
+        cols = np.nonzero(((image[..., 0] > 120) & (image[..., 1] < 60)).any(axis=0))[0]
+        assert cols.min() * 0.1 >= 15.0
