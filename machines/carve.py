@@ -13,6 +13,7 @@ import argparse
 import hashlib
 import io
 import json
+import math
 import os
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from typing import Any
 
 from cam.errors import CamError
 from cam.toolpath import Placement, Program
-from machines.errors import FitError, MachineError, UnknownDialectError
+from machines.errors import FitError, MachineError, OptionsError, UnknownDialectError
 from machines.estimate import estimate
 from machines.extent import program_extent
 from machines.materials import cutting_params, material_names
@@ -39,6 +40,10 @@ OPERATIONS = ("engrave", "pocket", "profile-in", "profile-out")
 # linearized arcs take what is left.
 FLATTEN_SHARE_ARCS = 0.5
 FLATTEN_SHARE_LINES = 0.95
+# below 0.005 mm the 4-decimal output and the 0.001 mm arc margin eat the budget; above 0.5 mm
+# a burr a few tenths wide would wander off the line
+MIN_TOLERANCE = 0.005
+MAX_TOLERANCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ def carve(
     dialect = options.dialect or machine.dialect
     if dialect not in DIALECTS:
         raise UnknownDialectError(dialect, DIALECTS)
+    _check_options(options)
     tool = get_tool(options.tool)
     params = cutting_params(tool, options.material)
     arcs = options.arcs and machine.arcs
@@ -111,6 +117,18 @@ def carve(
         options, program, design, est, extent.cut_bbox, dialect, machine.name, gcode, warnings
     )
     return CarveResult(gcode, dxf, preview, report, program)
+
+
+def _check_options(options: CarveOptions) -> None:
+    if options.operation not in OPERATIONS:
+        raise OptionsError(
+            f"unknown operation {options.operation!r}; valid: {', '.join(OPERATIONS)}"
+        )
+    tol = options.tolerance
+    if not (math.isfinite(tol) and MIN_TOLERANCE <= tol <= MAX_TOLERANCE):
+        raise OptionsError(
+            f"tolerance {tol:g} mm is outside {MIN_TOLERANCE:g}..{MAX_TOLERANCE:g} mm"
+        )
 
 
 def _drawings(program: Program, design: Any, warnings: list[str]) -> tuple[str | None, str | None]:
@@ -234,7 +252,10 @@ def _write_all(files: dict[str, str]) -> None:
     try:
         for path, text in files.items():
             directory = os.path.dirname(os.path.abspath(path))
-            fd, tmp = tempfile.mkstemp(prefix=".carve-", dir=directory)
+            try:
+                fd, tmp = tempfile.mkstemp(prefix=".carve-", dir=directory)
+            except OSError as exc:
+                raise OSError(f"cannot write {path}: {exc.strerror}") from exc
             staged.append((tmp, path))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)

@@ -46,6 +46,10 @@ class UnknownDialectError(UnknownNameError):
         super().__init__("dialect", name, valid)
 
 
+class OptionsError(MachineError):
+    """Carve options that make no sense before any work starts (tolerance, operation...)."""
+
+
 class LibraryError(MachineError):
     """A TOML data file is malformed (missing key, bad value): a bug in our data, not the job's."""
 

@@ -137,9 +137,11 @@ def fit_check(
 
     program_bounds are the extremes of the tool centre, (xmin, ymin, zmin, xmax, ymax, zmax) in
     work coordinates. The operator sets the work origin anywhere on the table, so what must fit
-    is the extent (plus the tool's diameter in X and Y) in the travel of each axis.
+    is the extent (plus the tool's diameter in X and Y) in the travel of each axis; Z runs from
+    the deepest cut up to the machine's tool-change height, where every program ends.
     """
     xmin, ymin, zmin, xmax, ymax, zmax = (float(v) for v in program_bounds)
+    zmax = max(zmax, machine.tool_change_z)  # every program ends lifted to the change height
     problems = []
     for axis, lo, hi, margin in (
         ("x", xmin, xmax, tool.diameter),

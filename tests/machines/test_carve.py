@@ -261,3 +261,17 @@ def test_cli_drawings_are_written_or_skipped_with_a_warning(
         assert "warning: preview not written" in capsys.readouterr().err
     else:
         assert preview.read_text().lstrip().startswith("<")
+
+
+@pytest.mark.parametrize("tolerance", [0.0, 0.001, 0.6, float("nan")])
+def test_tolerance_outside_the_sane_range_is_refused(tolerance: float) -> None:
+    with pytest.raises(MachineError, match="tolerance"):
+        carve(LEAF, CarveOptions(tolerance=tolerance))
+
+
+def test_cli_output_into_a_missing_directory(leaf: Path, tmp_path: Path, capsys) -> None:
+    report = tmp_path / "r.json"
+    code = run_cli([str(leaf), "-o", str(tmp_path / "no" / "x.nc"), "--report", str(report)])
+    assert code == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leaf.svg"]  # the report neither

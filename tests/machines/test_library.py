@@ -143,3 +143,12 @@ def test_fit_check_counts_the_tool_diameter_in_xy() -> None:
     tool = get_tool("ball-2.0")
     assert fit_check((0, 0, -0.1, 398.0, 10, 3), grbl, tool) == []
     assert fit_check((0, 0, -0.1, 398.5, 10, 3), grbl, tool) != []
+
+
+def test_fit_check_counts_the_lift_to_the_tool_change_height() -> None:
+    import dataclasses
+
+    grbl = dataclasses.replace(get_machine("engraver-3axis-grbl"), tool_change_z=59.95)
+    tool = get_tool("ball-1.0")
+    assert fit_check((0, 0, -0.05, 10, 10, 3), grbl, tool) == []
+    assert "Z travel" in " ".join(fit_check((0, 0, -0.1, 10, 10, 3), grbl, tool))
