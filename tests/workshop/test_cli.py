@@ -6,8 +6,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from sqlalchemy import func, select
+
 from workshop.cli import main
 from workshop.config import ROOT
+from workshop.models import Job
 
 
 def test_seed_then_list_and_show(settings, session_factory, capsys):
@@ -25,10 +28,13 @@ def test_seed_then_list_and_show(settings, session_factory, capsys):
     assert main(["jobs", "list", "--state", "collected"], settings) == 0
     assert "0 job(s)" in capsys.readouterr().out
 
-    assert main(["jobs", "show", "1"], settings) == 0
+    with session_factory() as s:
+        first = s.scalar(select(func.min(Job.id)))
+    assert main(["jobs", "show", str(first)], settings) == 0
     shown = capsys.readouterr().out
     assert "DEMO-WEDDING-0001" in shown and "create" in shown and "awaiting_piece" in shown
-    assert main(["jobs", "show", "999"], settings) == 1
+    assert "NGTC-2026-070002 bi_disc" in shown and "FREE-XIANGYUN" in shown
+    assert main(["jobs", "show", str(first + 999)], settings) == 1
 
 
 def test_run_py_dispatches_to_the_cli():
