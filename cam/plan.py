@@ -122,10 +122,15 @@ def place_design(design: Design, placement: Placement) -> Design:
 def check_face(
     contours: list[Contour], face: tuple[float, float, float, float], tolerance: float
 ) -> None:
-    """Refuse when any tool-centre point lies outside the face by more than the tolerance."""
+    """Refuse when any tool-centre point lies outside the face by more than the tolerance
+    (or is not a finite number at all)."""
     xmin, ymin, xmax, ymax = face
     pts = np.concatenate([c.points for c in contours])
     owner = np.repeat(np.arange(len(contours)), [len(c.points) for c in contours])
+    bad = ~np.isfinite(pts).all(axis=1)
+    if bad.any():
+        element = contours[int(owner[int(np.argmax(bad))])].element_id
+        raise DesignError(f"element '{element}' has coordinates that are not finite numbers")
     over = np.stack(
         [xmin - pts[:, 0], pts[:, 0] - xmax, ymin - pts[:, 1], pts[:, 1] - ymax], axis=1
     )

@@ -157,3 +157,9 @@ def test_pocket_with_a_neck_finer_than_the_tool_is_refused() -> None:
 
 def test_every_refusal_is_a_cam_error() -> None:
     assert issubclass(PlanOptionsError, CamError) and issubclass(ToolError, CamError)
+
+
+def test_non_finite_coordinates_are_refused() -> None:
+    d = design(stroke([(10, 10), (float("nan"), 20)], eid="broken"))
+    with pytest.raises(DesignError, match="'broken'"):
+        plan_program(d, PlanOptions(tool=BALL, params=PARAMS))
