@@ -215,8 +215,8 @@ def _execute(
         if st.motion is None:
             raise SimulationError(f"line {number}: axis words without a motion mode (G0/G1/G2/G3)")
         _move(st, rec, axes, {k: w[k] * scale for k in "IJKR" if k in w}, number, tol)
-    elif motion_codes and motion_codes[0] != 0 and any(k in w for k in "IJKR"):
-        raise SimulationError(f"line {number}: arc without an end point")
+    elif any(k in w for k in "IJKR"):
+        raise SimulationError(f"line {number}: I/J/K/R without an end point")
     return bool({2, 30} & set(m))
 
 

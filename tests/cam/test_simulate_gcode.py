@@ -155,6 +155,7 @@ def test_arcs_stay_on_their_circle(cx, cy, r, a0, a1, cw, absolute) -> None:
         ("G0 X0 Y0 Z1\nG1 X1 F100 ?\n", "line 2: cannot read"),
         ("G80\nX1\n", "line 2: axis words without a motion mode"),
         ("G0 X0 Y0 Z1\nG2 X0 Y0 I1 J0 P2 F100\n", "line 2: P word outside G4 or G64"),
+        ("G0 X0 Y0 Z1\nG2 X0 Y0 I1 J0 F100\nI1 J0\n", "line 3: I/J/K/R without an end point"),
     ],
 )
 def test_refuses_what_it_cannot_follow(text: str, needle: str) -> None:
