@@ -192,6 +192,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "attachments": {"type": "array", "items": SHA256, "maxItems": 20,
                         "description": "sha256 of artifacts uploaded with POST /artifacts"},
     }, ("event", "version")),
+    "TokenRequest": _obj({"username": _str(64), "password": _str(200)},
+                         ("username", "password")),
+    "Token": _obj({
+        "token": {"type": "string", "description": "wst_...: shown once; replaces the old one"},
+        "username": {"type": "string"},
+        "role": {"type": "string"},
+    }, ("token", "username", "role")),
     "ArtifactUpload": _obj({
         "file": {"type": "string", "contentMediaType": "application/octet-stream",
                  "description": "the photo or document"},
@@ -225,6 +232,14 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 
 # (method, path, operation): path in OpenAPI form; the test maps Flask's <int:x> onto {x}
 OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
+    ("post", "/tokens", {
+        "operationId": "issueStaffToken", "tags": ["auth"], "security": [],
+        "summary": "Trade a staff member's username and password for a new API token",
+        "requestBody": {"required": True, **_json("TokenRequest")},
+        "responses": {"201": {"description": "the new token", **_json("Token")},
+                      "401": _error("username or password not recognised"),
+                      "422": _error("invalid body")},
+    }),
     ("post", "/pieces", {
         "operationId": "registerPiece", "tags": ["pieces"], "security": ANY_CALLER,
         "summary": "Register a piece at sale with its certificate number and data",
@@ -302,7 +317,8 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
 def build_document(server_url: str = "/") -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
     for method, path, operation in OPERATIONS:
-        op = {**operation, "responses": {**operation["responses"], **COMMON_ERRORS}}
+        common = COMMON_ERRORS if operation["security"] else {}
+        op = {**operation, "responses": {**common, **operation["responses"]}}
         paths.setdefault(API_PREFIX + path, {})[method] = op
     return {
         "openapi": "3.1.0",
@@ -313,7 +329,7 @@ def build_document(server_url: str = "/") -> dict[str, Any]:
                            "and the carving-job workflow for staff.",
         },
         "servers": [{"url": server_url}],
-        "tags": [{"name": t} for t in ("pieces", "orders", "jobs", "artifacts")],
+        "tags": [{"name": t} for t in ("auth", "pieces", "orders", "jobs", "artifacts")],
         "paths": paths,
         "components": {
             "schemas": SCHEMAS,

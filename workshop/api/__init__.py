@@ -1,6 +1,6 @@
 """The JSON API under /api/v1 and its OpenAPI document at /api/openapi.json.
 
-One module per resource (pieces, orders, jobs, artifacts); shared plumbing in ``base``.
+One module per resource (tokens, pieces, orders, jobs, artifacts); shared plumbing in ``base``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from workshop.api.base import bp, close_session
 
 def init_app(app: Flask) -> None:
     # importing the resource modules registers their routes on the blueprint
-    from workshop.api import artifacts, jobs, orders, pieces  # noqa: F401
+    from workshop.api import artifacts, jobs, orders, pieces, tokens  # noqa: F401
 
     app.register_blueprint(bp)
     app.add_url_rule("/api/openapi.json", "openapi", _openapi_json)

@@ -70,3 +70,33 @@ def test_station_permissions(role, station, allowed) -> None:
 def test_unknown_action_is_a_programming_error() -> None:
     with pytest.raises(KeyError):
         permissions.may(permissions.Principal("user", 1, "x", "admin"), "jobs.delete")
+
+
+def test_login_issues_a_new_token_that_replaces_the_old(client, crew, session_factory):
+    r = client.post("/api/v1/tokens", json={"username": "artisan1", "password": "pw"})
+    assert r.status_code == 201
+    body = r.get_json()
+    assert body["token"].startswith("wst_") and body["role"] == "artisan"
+    new = {"Authorization": f"Bearer {body['token']}"}
+    assert client.get("/api/v1/jobs", headers=new).status_code == 200
+    assert client.get("/api/v1/jobs", headers=crew["artisan"]).status_code == 401
+
+
+@pytest.mark.parametrize("username, password", [("artisan1", "wrong"), ("nobody", "pw")])
+def test_login_refused_alike_and_counted(client, crew, session_factory, username, password):
+    from sqlalchemy import select
+
+    from workshop.models import User
+
+    r = client.post("/api/v1/tokens", json={"username": username, "password": password})
+    assert r.status_code == 401
+    assert r.get_json()["message"] == "username or password not recognised"
+    with session_factory() as s:
+        failed = s.scalar(select(User.failed_logins).where(User.username == "artisan1"))
+    assert failed == (1 if username == "artisan1" else 0)
+    assert client.get("/api/v1/jobs", headers=crew["artisan"]).status_code == 200
+
+
+def test_login_needs_both_fields(client, crew):
+    r = client.post("/api/v1/tokens", json={"username": "artisan1"})
+    assert r.status_code == 422 and "password" in r.get_json()["message"]
