@@ -11,6 +11,7 @@ Units are declared twice, because readers disagree on which header they honour:
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from collections.abc import Iterator
@@ -19,7 +20,6 @@ from typing import TextIO
 import ezdxf
 import numpy as np
 from ezdxf.document import Drawing
-from ezdxf.layouts import Modelspace
 
 from cam.design import Design
 from cam.toolpath import Move, MoveKind, Placement, Program, Toolpath
@@ -46,20 +46,22 @@ def write_dxf(
     ``out`` is a file path or a text stream.
     """
     doc = _new_document()
-    msp = doc.modelspace()
+    polylines = _Polylines(doc)
     if design is not None:
-        _add_design(doc, msp, design, program.placement)
+        _add_design(doc, polylines, design, program.placement)
     for n, toolpath in enumerate(program.toolpaths):
         layer = layer_name(toolpath)
         if layer not in doc.layers:
             colour = _OPERATION_COLOURS[n % len(_OPERATION_COLOURS)]
             doc.layers.add(layer, color=colour)
         for vertices, closed in cut_traces(toolpath):
-            _add_polyline(msp, vertices, closed, layer)
+            polylines.add(vertices, closed, layer)
+    text = polylines.splice(doc)
     if isinstance(out, (str, os.PathLike)):
-        doc.saveas(os.fspath(out))
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
     else:
-        doc.write(out)
+        out.write(text)
 
 
 def layer_name(toolpath: Toolpath) -> str:
@@ -139,16 +141,55 @@ def _new_document() -> Drawing:
     return doc
 
 
-def _add_design(doc: Drawing, msp: Modelspace, design: Design, placement: Placement) -> None:
+def _add_design(doc: Drawing, polylines: _Polylines, design: Design, placement: Placement) -> None:
     doc.layers.add(DESIGN_LAYER, color=_DESIGN_COLOUR)
+    msp = doc.modelspace()
     for path in design.paths:
         pts = placed(path.points, placement)
         if len(pts) == 1:  # a dot
             msp.add_point((float(pts[0, 0]), float(pts[0, 1])), dxfattribs={"layer": DESIGN_LAYER})
             continue
-        vertices = [(float(x), float(y), 0.0) for x, y in pts]
-        _add_polyline(msp, vertices, path.closed, DESIGN_LAYER)
+        polylines.add_points(pts, path.closed, DESIGN_LAYER)
 
 
-def _add_polyline(msp: Modelspace, vertices: list[Vertex], closed: bool, layer: str) -> None:
-    msp.add_lwpolyline(vertices, format="xyb", close=closed, dxfattribs={"layer": layer})
+class _Polylines:
+    """LWPOLYLINE entities written as DXF text directly.
+
+    ezdxf builds and exports a tag object per vertex, which made the DXF the slowest part of
+    a 20,000-segment job. The document itself (header, tables, layers, objects) still comes
+    from ezdxf; only the polylines of the ENTITIES section are formatted here, with handles
+    drawn from the document's own handle generator so $HANDSEED stays past them. The tests
+    read every file back with ezdxf and audit it.
+    """
+
+    def __init__(self, doc: Drawing) -> None:
+        self._doc = doc
+        self._owner = doc.modelspace().block_record_handle
+        self._chunks: list[str] = []
+
+    def add(self, vertices: list[Vertex], closed: bool, layer: str) -> None:
+        body = "".join(
+            f" 10\n{x:.12g}\n 20\n{y:.12g}\n" + (f" 42\n{b:.12g}\n" if b else "")
+            for x, y, b in vertices
+        )
+        self._chunks.append(self._head(len(vertices), closed, layer) + body)
+
+    def add_points(self, pts: np.ndarray, closed: bool, layer: str) -> None:
+        body = "".join(f" 10\n{x:.12g}\n 20\n{y:.12g}\n" for x, y in pts.tolist())
+        self._chunks.append(self._head(len(pts), closed, layer) + body)
+
+    def _head(self, count: int, closed: bool, layer: str) -> str:
+        handle = self._doc.entitydb.next_handle()
+        return (
+            f"  0\nLWPOLYLINE\n  5\n{handle}\n330\n{self._owner}\n100\nAcDbEntity\n"
+            f"  8\n{layer}\n100\nAcDbPolyline\n 90\n{count}\n 70\n{1 if closed else 0}\n"
+        )
+
+    def splice(self, doc: Drawing) -> str:
+        """The whole document as text, the polylines at the end of its ENTITIES section."""
+        buf = io.StringIO()
+        doc.write(buf)
+        text = buf.getvalue()
+        start = text.index("  2\nENTITIES\n")
+        end = text.index("  0\nENDSEC\n", start)
+        return text[:end] + "".join(self._chunks) + text[end:]

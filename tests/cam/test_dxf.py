@@ -9,7 +9,7 @@ from pathlib import Path
 import ezdxf
 import numpy as np
 import pytest
-from ezdxf import bbox
+from ezdxf import bbox, recover
 from ezdxf.math import bulge_to_arc
 
 from cam.arcs import Arc, fit_arcs
@@ -87,6 +87,9 @@ def _read(program: Program, design: Design | None, tmp_path: Path) -> ezdxf.docu
     doc = ezdxf.readfile(out)
     auditor = doc.audit()
     assert not auditor.has_errors, [str(e) for e in auditor.errors]
+    # the tolerant loader must find nothing to repair either
+    _, recovered = recover.readfile(out)
+    assert not recovered.has_errors and not recovered.has_fixes, recovered.fixes
     return doc
 
 
