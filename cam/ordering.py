@@ -177,6 +177,7 @@ def _greedy(
     exit_cand = [row_to_cand[r] for r in other.tolist()]
     cand_path = cand_path_arr.tolist()
     cand_row = rows.tolist()
+    cand_x, cand_y = cand_xy[:, 0].tolist(), cand_xy[:, 1].tolist()
     first_row = flat.off[:-1].tolist()
     closed = flat.closed.tolist()
     done = bytearray(flat.n)
@@ -194,8 +195,19 @@ def _greedy(
                 if not done[p] and not waiting[p]:
                     pick = c
                     break
+        if pick < 0 and cur >= 0:
+            # the neighbours' neighbours: usually a near, ready candidate without a tree search
+            best = math.inf
+            x0, y0 = cand_x[cur], cand_y[cur]
+            for c1 in nbrs[cur]:
+                for c in nbrs[c1]:
+                    p = cand_path[c]
+                    if not done[p] and not waiting[p]:
+                        d = (cand_x[c] - x0) ** 2 + (cand_y[c] - y0) ** 2
+                        if d < best:
+                            best, pick = d, c
         if pick < 0:
-            pick = fallback.nearest(cand_xy[exit_cand[cur]] if cur >= 0 else start, len(seq))
+            pick = fallback.nearest(cand_xy[cur] if cur >= 0 else start, len(seq))
         p = cand_path[pick]
         done[p] = 1
         if succ is not None:
