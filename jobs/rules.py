@@ -25,6 +25,7 @@ from workshop.models import (
     CertificateStatus,
     Delivery,
     Design,
+    Event,
     Machine,
     Piece,
     User,
@@ -103,6 +104,10 @@ def check_assign(ctx: Context) -> None:
         if machine is None:
             raise InvalidPayload(f"no machine {machine_id}", fields={"machine_id": f"unknown: {machine_id}"})
         problems = machine_fit_problems(ctx.session.get_one(Piece, ctx.job.piece_id), machine)
+        made_for = program_profile(ctx)
+        if made_for and made_for != machine.profile:
+            problems.append(f"the program was generated for {made_for}, this machine is "
+                            f"{machine.profile}; re-route to generate it again")
         if problems:
             raise GuardFailed(f"{machine.code} cannot carve this piece: {'; '.join(problems)}",
                               problems=problems)
@@ -118,6 +123,13 @@ def check_assign(ctx: Context) -> None:
         raise InvalidPayload(f"user {artisan_id} is not an active artisan", fields={"artisan_id": f"not an artisan: {artisan_id}"})
     if ctx.actor.role == ARTISAN and artisan_id != ctx.actor.id:
         raise NotAllowed("an artisan takes tickets for themself only")
+
+
+def program_profile(ctx: Context) -> str | None:
+    """The machine profile the job's latest program was generated for."""
+    data = ctx.session.scalar(select(Event.data).where(
+        Event.job_id == ctx.job.id, Event.event == "program_ready").order_by(Event.seq.desc()))
+    return (data or {}).get("machine_profile")
 
 
 def machine_fit_problems(piece: Piece, machine: Machine) -> list[str]:

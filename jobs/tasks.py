@@ -189,7 +189,8 @@ def generate_program(job_id: int, *, settings: Settings | None = None,
         return f"refused: {exc}"
     _progress("storing")
     shas = _store_program(settings, factory, job_id, result)
-    _fire_system(settings, factory, job_id, "program_ready", {"note": inputs[2]}, shas)
+    _fire_system(settings, factory, job_id, "program_ready",
+                 {"note": inputs[2], "machine_profile": inputs[1]["machine"]}, shas)
     return "ready"
 
 
@@ -219,9 +220,10 @@ def _carve(svg: str, options: dict[str, Any], _label: str = "") -> Any:
     except ImportError as exc:
         raise Refused(f"the CAM is not available in this installation ({exc}); "
                       "no program was generated") from exc
-    placement = Placement(**{k: float(v) for k, v in options.pop("placement").items()})
+    placement = Placement(**{k: float(v) for k, v in options["placement"].items()})
+    rest = {k: v for k, v in options.items() if k != "placement"}
     try:
-        return carve(svg, CarveOptions(placement=placement, **options))
+        return carve(svg, CarveOptions(placement=placement, **rest))
     except CamError as exc:
         raise Refused(f"the CAM refused the design: {exc}") from exc
 

@@ -186,3 +186,29 @@ def test_release_of_a_job_held_while_waiting_for_its_program_asks_again(world):
     job = world.fire(job_id, "release", "supervisor")
     assert job.state == "toolpath_pending"
     assert len(rows(world, kind="generate_program")) == 2
+
+
+def test_machine_route_with_a_program_runs_on_the_machine_it_was_made_for(world, redis):
+    pytest.importorskip("machines.carve", reason="the CAM entry point has not landed yet")
+    from jobs.errors import GuardFailed, NotAllowed
+
+    job_id = machine_job(world, "NGTC-7007")
+    receive(world, job_id)
+    outbox.drain(world.factory, redis, world.settings)
+    run_queued(redis, world.settings)
+    assert world.job(job_id).state == "toolpath_ready"
+    world.fire(job_id, "approve_program", "cnc_operator")
+    with pytest.raises(GuardFailed, match="generated for engraver-3axis-grbl"):
+        world.fire(job_id, "assign", "supervisor", {"machine_id": world.machines["ROT-1"]})
+    world.fire(job_id, "assign", "supervisor", {"machine_id": world.machines["ENG-1"]})
+    with pytest.raises(NotAllowed, match="machine job"):
+        world.fire(job_id, "start", "artisan")
+    for event in ("start", "finish", "submit_qc"):
+        world.fire(job_id, event, "cnc_operator")
+    world.fire(job_id, "qc_pass", "supervisor")
+    with world.session() as s:
+        from workshop.models import Certificate
+
+        new = s.scalar(select(Certificate).where(Certificate.status == "valid"))
+        assert new.content["carving"]["machine"]["code"] == "ENG-1"
+        assert new.content["carving"]["mode"] == "machine"
