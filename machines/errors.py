@@ -1,15 +1,18 @@
 """Every exception `machines` raises, small and named, in one place.
 
-`MachineError` is the root; callers that refuse a job catch it (and `cam.errors.CamError`) and
-show the message, which always says why and, for unknown names, lists the valid ones.
+`MachineError` is the root. It is a `cam.errors.CamError`: a caller that refuses a job catches
+`CamError` and shows the message, which always says why and, for unknown names, lists the valid
+ones, whether the CAM or the machine side refused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cam.errors import CamError
 
-class MachineError(Exception):
+
+class MachineError(CamError):
     """Base of every error this package raises on purpose."""
 
 

@@ -152,3 +152,12 @@ def test_fit_check_counts_the_lift_to_the_tool_change_height() -> None:
     tool = get_tool("ball-1.0")
     assert fit_check((0, 0, -0.05, 10, 10, 3), grbl, tool) == []
     assert "Z travel" in " ".join(fit_check((0, 0, -0.1, 10, 10, 3), grbl, tool))
+
+
+def test_machine_refusals_are_cam_refusals() -> None:
+    from cam.errors import CamError
+
+    with pytest.raises(CamError):
+        get_tool("ball-9")
+    with pytest.raises(CamError):
+        get_machine("laser")
