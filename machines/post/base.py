@@ -102,6 +102,8 @@ class Writer:
         if feed is None or not math.isfinite(feed) or feed <= 0:
             raise PostError(f"cutting move without a valid feed ({feed!r})")
         q = float(fmt_short(feed))
+        if q <= 0:
+            raise PostError(f"feed {feed!r} mm/min rounds to zero")
         if q == self.feed:
             return []
         self.feed = q
@@ -113,6 +115,11 @@ class Writer:
         self.motion = code
         self.pos = list(target)
         self.raw = raw
+
+    @staticmethod
+    def _z(z: float, tp: Toolpath) -> float:
+        """Z as written: rounding keeps a cut above -depth and a retract at or above safe_z."""
+        return quantize_up(z, tp.safe_z if z >= tp.safe_z - DEPTH_SLACK else -tp.depth)
 
     def _check_cut(self, z0: float | None, z1: float, tp: Toolpath) -> None:
         if (z1 < 0 or (z0 is not None and z0 < 0)) and not self.spindle_on:
@@ -144,7 +151,7 @@ class Writer:
 
     def linear(self, x: float, y: float, z: float, feed: float | None, tp: Toolpath) -> None:
         self._check_cut(self.pos[2], z, tp)
-        target = (quantize(x), quantize(y), quantize_up(z, -tp.depth))
+        target = (quantize(x), quantize(y), self._z(z, tp))
         axes = self._axis_words(target, always_xy=False)
         if not axes:
             self.raw = (x, y, z)  # no motion after rounding: nothing to write
@@ -156,7 +163,7 @@ class Writer:
         """Go to Z `z` from a height we do not know (program start, after a manual tool change)
         with a feed move: a rapid must never start below the safe height, and here we cannot
         prove it does not."""
-        target = quantize(z)
+        target = quantize_up(z, z)
         words = self._motion_word("G1") + [f"Z{fmt(target)}"] + self._feed_word(feed)
         self.emit(" ".join(words))
         self.motion = "G1"
@@ -180,7 +187,7 @@ class Writer:
             return
         self._check_cut(self.pos[2], move.z, tp)
         start = (self.pos[0], self.pos[1])
-        end = (quantize(move.x), quantize(move.y), quantize_up(move.z, -tp.depth))
+        end = (quantize(move.x), quantize(move.y), self._z(move.z, tp))
         i, j = quantize(centre[0] - start[0]), quantize(centre[1] - start[1])
         r0 = math.hypot(i, j)
         r1 = math.hypot(start[0] + i - end[0], start[1] + j - end[1])

@@ -326,3 +326,24 @@ def test_any_arc_is_accepted_by_grbl_and_stays_on_its_circle(cx, cy, r, a0, swee
     ang = a0 + (a1 - a0) * t
     design = [(np.column_stack([cx + r * np.cos(ang), cy + r * np.sin(ang)]), False)]
     assert check_contract(text, design, 0.1, SAFE, 0.02) == []
+
+
+def test_safe_height_off_the_four_decimal_grid_still_works() -> None:
+    safe = 3.00004  # rounding down would put every later rapid under the safe height
+    moves = [
+        Move(R, 0, 0, safe),
+        Move(L, 0, 0, -0.1, 60),
+        Move(L, 5, 0, -0.1, 250),
+        Move(L, 5, 0, safe, 60),
+        Move(R, 0, 0, safe),
+    ]
+    prog = program(moves, depth=0.1, passes=1)
+    prog.toolpaths[0].safe_z = safe
+    text = render(prog, GRBL)
+    assert "Z3.0001" in text and "Z3.0000" not in text
+    design = [(np.array([[0.0, 0.0], [5.0, 0.0]]), False)]
+    assert check_contract(text, design, 0.1, safe, 0.02) == []
+
+
+def test_feed_rounding_to_zero_is_refused() -> None:
+    _refused([Move(R, 0, 0, SAFE), Move(L, 0, 0, -0.1, 0.0001)], "rounds to zero")
