@@ -11,8 +11,9 @@ toolpath is one ``<path>``, rapids one ``<path>`` per toolpath, markers one ``<p
 
 from __future__ import annotations
 
+import bisect
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
@@ -170,7 +171,12 @@ def _polylines_d(pieces: Iterable[np.ndarray], closed: list[bool]) -> str:
 
 
 def _toolpath_paths(tp: Toolpath, deepest: float, fr: _Frame) -> list[str]:
-    """One <path> per cutting level (shallow first, so deeper ones lie on top) and rapids."""
+    """One <path> per cutting level (shallow first, so deeper ones lie on top) and rapids.
+
+    A level is the depth of a pass: moves at constant Z below the surface. A ramp, whose Z
+    changes on every move, is drawn with the pass it descends into.
+    """
+    level_of = _levels(tp.moves)
     levels: dict[float, list[str]] = {}
     ends: dict[float, tuple[float, float]] = {}
     rapids: list[str] = []
@@ -181,7 +187,7 @@ def _toolpath_paths(tp: Toolpath, deepest: float, fr: _Frame) -> list[str]:
             continue
         if m.z >= 0 or (m.x, m.y) == (prev.x, prev.y):
             continue  # above the stone, or a vertical plunge or retract
-        key = round(m.z / _LEVEL) * _LEVEL
+        key = level_of(m.z)
         level = levels.setdefault(key, [])
         if ends.get(key) != (prev.x, prev.y):  # a new run on this level
             level.append(f"M{_f(prev.x)} {_f(prev.y)}")
@@ -196,6 +202,23 @@ def _toolpath_paths(tp: Toolpath, deepest: float, fr: _Frame) -> list[str]:
         dash = f' stroke-dasharray="{_f(0.6 * fr.font)} {_f(0.4 * fr.font)}" class="rapid"'
         parts.append(_path("".join(rapids), _RAPID_COLOUR, 0.08 * fr.font, dash))
     return parts
+
+
+def _levels(moves: list[Move]) -> Callable[[float], float]:
+    """Maps a cutting move's end Z to its level: the nearest pass depth at or below it."""
+    flat = sorted(
+        {
+            round(m.z / _LEVEL) * _LEVEL
+            for p, m in _pairs(moves)
+            if m.z < 0 and abs(m.z - p.z) < _LEVEL
+        }
+    )  # ascending: deepest first
+
+    def level_of(z: float) -> float:
+        k = bisect.bisect_right(flat, z + _LEVEL / 2) - 1
+        return flat[k] if k >= 0 else round(z / _LEVEL) * _LEVEL
+
+    return level_of
 
 
 def _segment_d(prev: Move, m: Move) -> str:

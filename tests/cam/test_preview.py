@@ -181,3 +181,18 @@ def test_program_without_design_or_moves_still_renders() -> None:
     root = _parse(preview_svg(empty, None))
     assert root.get("width").endswith("mm")
     assert not [p for p in root.iter(f"{NS}path") if p.get("class") in ("cut", "rapid")]
+
+
+def test_ramps_are_drawn_with_the_pass_they_descend_into() -> None:
+    moves = [Move(MoveKind.RAPID, 0.0, 0.0, SAFE), Move(MoveKind.LINEAR, 0.0, 0.0, 0.0, 60.0)]
+    for top, floor in ((0.0, -0.15), (-0.15, -0.3)):
+        for k, x in enumerate((1.0, 2.0, 3.0), start=1):  # ramp down along the path
+            moves.append(Move(MoveKind.LINEAR, x, 0.0, top + (floor - top) * k / 3, 300.0))
+        moves.append(Move(MoveKind.LINEAR, 0.0, 0.0, floor, 300.0))  # back along it, flat
+        moves.append(Move(MoveKind.LINEAR, 10.0, 0.0, floor, 300.0))
+        moves.append(Move(MoveKind.LINEAR, 0.0, 0.0, floor, 300.0))
+    moves.append(Move(MoveKind.LINEAR, 0.0, 0.0, SAFE, 300.0))
+    tp = Toolpath("engrave", TOOL, PARAMS, 0.3, 2, SAFE, moves)
+    root = _parse(preview_svg(Program("J-8", "ramp", Placement(), [tp], SAFE), None))
+    cuts = [p for p in root.iter(f"{NS}path") if p.get("class") == "cut"]
+    assert sorted(float(p.get("data-z")) for p in cuts) == pytest.approx([-0.3, -0.15])
