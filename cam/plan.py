@@ -20,7 +20,7 @@ from cam.errors import DesignError, PlacementError, PlanOptionsError
 from cam.ops.emit import Contour, Linker, move_lengths
 from cam.ops.engrave import engrave_contours
 from cam.ops.passes import CutSettings, pass_depths, ramp_feed
-from cam.ops.pocket import pocket_rings
+from cam.ops.pocket import pocket_area, pocket_rings
 from cam.ops.profile import profile_contours
 from cam.ordering import order_paths
 from cam.toolpath import CuttingParams, Placement, Program, Tool, Toolpath
@@ -69,14 +69,17 @@ def plan_program(design: Design, options: PlanOptions) -> Program:
         budget_s=options.ordering_budget_s,
         must_precede=precedence or None,
     )
-    linker = Linker(options.safe_z, _settings(options, placed))
     if options.operation == "pocket":
+        area = pocket_area(placed.fills, options.tool.radius, options.tolerance)
+        linker = Linker(options.safe_z, _settings(options, placed), stay_down_within=area)
         top = 0.0
         for d in depths:  # the whole pocket level by level, inner rings first in each level
             linker.cut_all(contours, order, top, (d,))
             top = d
     else:
+        linker = Linker(options.safe_z, _settings(options, placed))
         linker.cut_all(contours, order, 0.0, depths)
+    linker.finish()
     toolpath = Toolpath(
         operation=options.operation,
         tool=options.tool,

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 import numpy as np
+import shapely
+from shapely.geometry import LineString, Point
+from shapely.geometry.base import BaseGeometry
 
 from cam.arcs import Arc, arc_sweep
 from cam.ops.passes import CutSettings, cut_contour
@@ -46,13 +49,26 @@ def oriented(contour: Contour, reverse: bool, vertex: int) -> np.ndarray:
 
 
 class Linker:
-    """Accumulates the moves of one toolpath."""
+    """Accumulates the moves of one toolpath.
 
-    def __init__(self, safe_z: float, settings: CutSettings) -> None:
+    stay_down_within: the tool-centre area of a pocket (its first offset). Between two contours
+    cut below the first level, the tool may skip the retract and rapid when the straight link
+    lies inside that area: the whole area is then cleared down to the level being started, so
+    the link is through air. It runs at AIR_CLEARANCE above that floor (never above Z0), and
+    the last stretch down is at the plunge feed.
+    """
+
+    def __init__(
+        self, safe_z: float, settings: CutSettings, stay_down_within: BaseGeometry | None = None
+    ) -> None:
         self.safe_z = safe_z
         self.s = settings
         self.moves: list[Move] = []
         self._fits: dict[object, list] = {}  # arcs fitted per oriented contour, reused per level
+        self._end: tuple[float, float] | None = None  # where the last contour stopped, still down
+        self._area = stay_down_within
+        if stay_down_within is not None:
+            shapely.prepare(stay_down_within)
 
     def cut(
         self,
@@ -62,9 +78,13 @@ class Linker:
         depths: Sequence[float],
         key: object = None,
     ) -> None:
-        """Come down on the contour at Z = -top, cut it through depths, retract to safe_z."""
+        """Come down on the contour at Z = -top and cut it through depths; the tool stays
+        down at its end until the next contour (or `finish`) says how to leave."""
 
         def approach(x: float, y: float) -> None:
+            if self._end is not None and self._link_down(x, y, top):
+                return
+            self.finish()
             self.moves.append(Move(MoveKind.RAPID, x, y, self.safe_z))
             clear = AIR_CLEARANCE  # below this, even through cleared stone, at the plunge feed
             if clear < self.safe_z:
@@ -72,8 +92,30 @@ class Linker:
             self.moves.append(Move(MoveKind.LINEAR, x, y, -top, self.s.plunge_feed))
 
         cache = self._fits if key is not None else None
-        ex, ey = cut_contour(pts, closed, top, depths, self.s, self.moves, approach, cache, key)
-        self.moves.append(Move(MoveKind.LINEAR, ex, ey, self.safe_z, self.s.feed))
+        self._end = cut_contour(pts, closed, top, depths, self.s, self.moves, approach, cache, key)
+
+    def _link_down(self, x: float, y: float, top: float) -> bool:
+        """Link from the last contour's end to (x, y) without retracting, if that is safe."""
+        if self._area is None or top <= 0.0 or self._end is None:
+            return False
+        ex, ey = self._end
+        if not self._area.contains(
+            LineString([(ex, ey), (x, y)]) if (ex, ey) != (x, y) else Point(x, y)
+        ):
+            return False
+        z = min(-top + AIR_CLEARANCE, 0.0, self.safe_z)
+        self.moves.append(Move(MoveKind.LINEAR, ex, ey, z, self.s.feed))
+        self.moves.append(Move(MoveKind.LINEAR, x, y, z, self.s.feed))
+        self.moves.append(Move(MoveKind.LINEAR, x, y, -top, self.s.plunge_feed))
+        self._end = None
+        return True
+
+    def finish(self) -> None:
+        """Retract straight up to safe_z from wherever the last contour stopped."""
+        if self._end is not None:
+            ex, ey = self._end
+            self.moves.append(Move(MoveKind.LINEAR, ex, ey, self.safe_z, self.s.feed))
+            self._end = None
 
     def cut_all(
         self, contours: Sequence[Contour], order: Order, top: float, depths: Sequence[float]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
 from cam.design import FillRegion
@@ -27,7 +28,7 @@ from cam.ops.regions import (
     rings_of,
 )
 
-__all__ = ["pocket_rings"]
+__all__ = ["pocket_area", "pocket_rings"]
 
 # Safety stop on the number of offsets: a 1 m pocket with a 0.1 mm tool at 0.04 mm stepover.
 MAX_LEVELS = 25_000
@@ -57,3 +58,11 @@ def pocket_rings(
         contours += rings_of(level, "")
     contours = name_rings(contours, named)
     return contours, ring_precedence(contours), warnings
+
+
+def pocket_area(
+    fills: Sequence[FillRegion], radius: float, tolerance: float = 0.02
+) -> BaseGeometry:
+    """Where the tool centre may go in the pocket: the filled area shrunk by the tool radius."""
+    region = unary_union([fill_geometry(f) for f in fills])
+    return offset(region, -radius, tolerance)

@@ -71,21 +71,44 @@ def test_fill_rules_decide_what_is_pocketed() -> None:
         assert in_hole is not hole
 
 
+def ring_starts(moves, plunge_feed: float) -> list:
+    """The vertical plunge-feed move that brings the tool onto each ring (first move of a cut)."""
+    return [
+        b
+        for a, b in zip(moves, moves[1:], strict=False)
+        if b.kind is MoveKind.LINEAR
+        and b.feed == plunge_feed
+        and (a.x, a.y) == (b.x, b.y)
+        and b.z < a.z
+    ]
+
+
 def test_each_level_works_from_the_heart_of_the_pocket_out_to_the_wall() -> None:
     fill = FillRegion("sq", (square(10, 10, 30),), "nonzero")
     prog, opts = plan((fill,))
-    moves = prog.toolpaths[0].moves
     region = fill_geometry(fill)
-    # the first cutting move of each level is near the middle, the last at the wall offset
-    entries = [b for a, b in zip(moves, moves[1:], strict=False) if a.kind is MoveKind.RAPID]
-    dist = [region.boundary.distance(shapely.Point(m.x, m.y)) for m in entries]
-    levels = math.ceil(opts.depth / PARAMS.step_down - 1e-9)
-    per_level = len(entries) // levels
-    assert per_level * levels == len(entries)
-    for k in range(levels):
-        chunk = dist[k * per_level : (k + 1) * per_level]
-        assert chunk == sorted(chunk, reverse=True)
-        assert chunk[-1] == pytest.approx(FLAT2.radius, abs=0.02)
+    starts = ring_starts(prog.toolpaths[0].moves, PARAMS.plunge_feed)
+    tops = sorted({-m.z for m in starts})
+    assert len(tops) == math.ceil(opts.depth / PARAMS.step_down - 1e-9)
+    for top in tops:
+        level = [m for m in starts if -m.z == top]
+        dist = [region.boundary.distance(shapely.Point(m.x, m.y)) for m in level]
+        assert dist == sorted(dist, reverse=True)  # heart first, the wall ring last
+        assert dist[-1] == pytest.approx(FLAT2.radius, abs=0.02)
+
+
+def test_links_stay_down_only_below_the_first_level_and_inside_the_pocket() -> None:
+    fill = FillRegion("frame", (square(10, 10, 40), square(25, 25, 10)), "evenodd")
+    prog, opts = plan((fill,), depth=0.45)
+    moves = prog.toolpaths[0].moves
+    starts = ring_starts(moves, PARAMS.plunge_feed)
+    rapids = [m for m in moves if m.kind is MoveKind.RAPID]
+    assert len(rapids) < len(starts)  # some links stayed down
+    # ...but never on the first level, where the stone's surface is not yet known
+    for k, m in enumerate(moves):
+        if m in starts and m.z == 0.0:
+            assert moves[k - 2].kind is MoveKind.RAPID
+    assert_inside(fill_geometry(fill), cutting_samples(moves), FLAT2.radius, opts.tolerance)
 
 
 def test_stepover_above_half_is_reduced_with_a_warning() -> None:
