@@ -40,6 +40,18 @@ def _near(cmd: str, args: str) -> str:
     return f"near {(cmd + args).strip()[:24]!r}"
 
 
+def _near_error(cmd: str, text: str) -> str:
+    """'near ...' ending just past the first place the arguments stop parsing."""
+    pos = 0
+    while True:
+        m = _NUM_AT.match(text, pos)
+        if m is None or (pos == 0 and "," in text[: m.start(1)]):
+            break
+        pos = m.end()
+    snippet = (cmd + text[: pos + 2]).strip()
+    return f"near {snippet if len(snippet) <= 24 else '...' + snippet[-21:]!r}"
+
+
 def _arc_args(cmd: str, text: str) -> list[float]:
     """Arc arguments, where flags may touch what follows ("a1 1 0 00 10 10")."""
     values: list[float] = []
@@ -67,7 +79,7 @@ def _numbers(cmd: str, text: str) -> list[float]:
         values = _arc_args(cmd, text)
     else:
         if _ARGS.fullmatch(text) is None:
-            raise PathDataError(f"malformed path data {_near(cmd, text)}")
+            raise PathDataError(f"malformed path data {_near_error(cmd, text)}")
         values = list(map(float, _NUM.findall(text)))
     arity = _ARITY[cmd.lower()]
     if arity == 0:
