@@ -6,9 +6,10 @@ more than `eps` of stone left it. The checks, each a reason when it fails:
 
 - outside: no carved cell lies outside the region grown by the tolerance band;
 - depth: nothing is cut deeper than the requested depth (plus `depth_tolerance`);
-- full depth: every point of every design path is cut to the requested depth (minus
-  `depth_tolerance` and the depth the tool's profile loses within half a cell diagonal: a
-  cell centre is never exactly on the path);
+- full depth: at every point of every design path (sampled every cell width) the tool came
+  to the requested depth (minus `depth_tolerance`) within `tolerance` of the point: the
+  tool centre may run that far from the path. Measured exactly against the moves, not the
+  cells, so a sharp V-bit's narrow bottom is judged as precisely as a ball's;
 - overlap: carved area and region agree (IoU >= `min_iou`);
 - motion: no rapid below the stone's top (a crash), no cut with the spindle stopped, no cut
   reaching past the edge of the face.
@@ -28,6 +29,7 @@ from shapely.geometry.base import BaseGeometry
 
 from cam.simulate.gcode import Motion
 from cam.simulate.heightmap import Heightmap
+from cam.simulate.probe import tool_heights_at
 from cam.simulate.tools import ToolShape
 
 __all__ = ["FidelityReport", "compare", "engrave_region", "polylines"]
@@ -140,7 +142,8 @@ def compare(
     area = _region_checks(heightmap, carved, design_region, tolerance, min_iou, reasons)
     uncut = None
     if paths is not None:
-        uncut = _uncut_length(heightmap, paths, shape, depth - depth_tolerance)
+        floor = depth - depth_tolerance
+        uncut = _uncut_length(heightmap, paths, shape, floor, tolerance, motion)
         if uncut > 0:
             reasons.append(f"{uncut:.2f} mm of the design's paths are not cut to full depth")
     rapid, spindle, face = _motion_checks(motion, off_face, float(heightmap.initial.max()))
@@ -241,21 +244,47 @@ def _cells_in(hm: Heightmap, region: BaseGeometry) -> int:
 
 
 def _uncut_length(
-    hm: Heightmap, paths: Sequence[Any], shape: ToolShape | None, floor: float
+    hm: Heightmap,
+    paths: Sequence[Any],
+    shape: ToolShape | None,
+    floor: float,
+    lateral: float,
+    motion: Motion | None,
 ) -> float:
-    """Length of design path whose cell is not cut to `floor` mm (allowing for the depth the
-    tool's profile loses between the path and the cell's centre)."""
-    slack = 0.0
-    if shape is not None:
-        slack = float(shape.profile(np.array(hm.resolution * math.sqrt(0.5))))
-    step = hm.resolution / 2
-    total = 0.0
-    for pts in polylines(paths):
-        samples, weight = _resample(pts, step)
-        got = hm.sample(samples)
-        short = ~(got >= floor - slack)  # nan (off the map) counts as uncut
-        total += float(weight[short].sum())
-    return total
+    """Length of design path where the tool never came within `lateral` mm at `floor` depth.
+
+    With the motion and the tool, each sample of the path is measured exactly against the
+    moves (`probe`). Without, from the cell holding it, allowing for the depth the tool's
+    profile loses between the path and the cell's centre (coarse for sharp V-bits)."""
+    lines = polylines(paths)
+    if not lines:
+        return 0.0
+    step = hm.resolution
+    sampled = [_resample(pts, step) for pts in lines]
+    samples = np.concatenate([s for s, _ in sampled])
+    weight = np.concatenate([w for _, w in sampled])
+    if motion is not None and shape is not None and len(motion):
+        top = float(hm.initial.max())
+        surface = _initial_at(hm, samples)
+        surface[np.isnan(hm.sample(samples))] = np.nan  # off the map: never counted as cut
+        reached = tool_heights_at(
+            samples, motion.start, motion.end, shape, top=top, lateral=lateral
+        )
+        got = surface - np.minimum(surface, reached)
+    else:
+        off = step * math.sqrt(0.5) + lateral
+        slack = 0.0 if shape is None else float(shape.profile(np.array(off)))
+        got = hm.sample(samples) + slack
+    short = ~(got >= floor)  # nan (off the map) counts as uncut
+    return float(weight[short].sum())
+
+
+def _initial_at(hm: Heightmap, xy: np.ndarray) -> np.ndarray:
+    """The stone's surface before cutting at the cells holding `xy` (clamped to the map)."""
+    ny, nx = hm.initial.shape
+    i = np.clip(np.floor((xy[:, 0] - hm.xmin) / hm.resolution), 0, nx - 1).astype(np.int64)
+    j = np.clip(np.floor((xy[:, 1] - hm.ymin) / hm.resolution), 0, ny - 1).astype(np.int64)
+    return hm.initial[j, i]
 
 
 def _resample(pts: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:
