@@ -28,9 +28,9 @@ class Grbl(Dialect):
     def tool_change(self, tool: Tool, machine: MachineProfile, first: bool) -> list[str]:
         what = f"T{tool.number} {tool.name} {tool.kind.value} {tool.diameter:g}mm"
         if first:
-            return comment_lines(f"Load {what}, zero Z on the stone before starting", 70)
+            return comment_lines(f"Load {what}, zero Z on the stone, lift clear, start", 70)
         # One program per job: the operator changes the burr, re-touches Z0 and resumes.
-        return [*comment_lines(f"Change to {what}, re-zero Z, resume", 70, "MSG,"), "M0"]
+        return [*comment_lines(f"Change to {what}, re-zero Z, lift clear, resume", 70, "MSG,"), "M0"]
 
     def ending(self) -> list[str]:
         return ["M5", "M9", "M30"]

@@ -54,11 +54,13 @@ def _start_toolpath(w: Writer, tp: Toolpath, previous: Toolpath | None, n: int) 
         for line in w.dialect.tool_change(tool, w.machine, first=previous is None):
             w.emit(line)
         w.tool = tool
-        # after a tool change (or at the start) the height is the operator's: go to safe Z
-        # with a feed move, then start the spindle and the water.
-        w.retract_from_unknown(tp.safe_z, w.machine.max_feed["z"])
+        # after a tool change (or at the start) the height is the operator's. The spindle and
+        # the water start before any motion at all, so no feed move of the program, whatever a
+        # reader counts as a cut, ever runs with the spindle off; then a feed move (never a
+        # rapid: we cannot prove where it starts) goes up to safe Z.
         w.spindle(tp.params.spindle_rpm)
         w.coolant_on()
+        w.retract_from_unknown(tp.safe_z, w.machine.max_feed["z"])
     elif previous is not None and previous.params.spindle_rpm != tp.params.spindle_rpm:
         w.spindle(tp.params.spindle_rpm)
     w.comment(f"Operation {n}: {tp.operation}, passes {tp.passes}, depth {tp.depth:.3f} mm")

@@ -78,7 +78,10 @@ def test_grbl_tool_change_is_a_pause_with_a_message() -> None:
     assert lines[pause - 1].startswith("(MSG,Change to T9 cone-60")
     assert lines[pause - 3 : pause - 1] == ["M5", "M9"]  # spindle and water off before hands go in
     after = lines[pause + 1 :]
-    assert after[0].startswith("G1 Z3.0000") and after[1] == "M3 S22000"
+    # spindle back on before any motion, then a feed move (not a rapid) up to safe height
+    assert after[0] == "M3 S22000"
+    first_motion = next(ln for ln in after if ln.startswith(("G0", "G1", "G2", "G3")))
+    assert first_motion.startswith("G1 Z3.0000")
 
 
 def test_linuxcnc_quirks() -> None:

@@ -13,11 +13,11 @@ G21
 G90
 G17
 G94
-(Load T3 ball-1.0 ball 1mm, zero Z on the stone before starting)
-G1 Z3.0000 F500
+(Load T3 ball-1.0 ball 1mm, zero Z on the stone, lift clear, start)
 M3 S22000
 G4 P3
 M8
+G1 Z3.0000 F500
 (Operation 1: engrave, passes 2, depth 0.200 mm)
 G0 X10.0000 Y10.0000
 G1 Z-0.1000 F60

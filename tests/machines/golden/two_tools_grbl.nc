@@ -17,11 +17,11 @@ G21
 G90
 G17
 G94
-(Load T3 ball-1.0 ball 1mm, zero Z on the stone before starting)
-G1 Z3.0000 F500
+(Load T3 ball-1.0 ball 1mm, zero Z on the stone, lift clear, start)
 M3 S22000
 G4 P3
 M8
+G1 Z3.0000 F500
 (Operation 1: engrave, passes 2, depth 0.200 mm)
 G0 X10.0000 Y10.0000
 G1 Z-0.1000 F60
@@ -37,12 +37,12 @@ G0 X10.0000 Y10.0000
 Z30.0000
 M5
 M9
-(MSG,Change to T9 cone-60 vbit 2mm, re-zero Z, resume)
+(MSG,Change to T9 cone-60 vbit 2mm, re-zero Z, lift clear, resume)
 M0
-G1 Z3.0000 F500
 M3 S22000
 G4 P3
 M8
+G1 Z3.0000 F500
 (Operation 2: engrave, passes 1, depth 0.100 mm)
 G0 X55.0000 Y50.0000
 G1 Z-0.1000 F60
