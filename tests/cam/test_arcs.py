@@ -57,7 +57,7 @@ def _hausdorff(points: np.ndarray, closed: bool, elements: list[Line | Arc]) -> 
     return max(cKDTree(a).query(b)[0].max(), cKDTree(b).query(a)[0].max())
 
 
-def _ends(points: np.ndarray, closed: bool, elements: list[Line | Arc]) -> list[np.ndarray]:
+def _ends(elements: list[Line | Arc]) -> list[np.ndarray]:
     return [np.array([el.x, el.y]) for el in elements]
 
 
@@ -124,11 +124,11 @@ def test_elements_end_on_input_vertices_in_order(case: tuple[np.ndarray, bool]) 
     elements = fit_arcs(points, closed, TOL)
     path = np.vstack([points, points[:1]]) if closed else points
     cursor = 0
-    for end in _ends(points, closed, elements):
+    for end in _ends(elements):
         hits = np.flatnonzero(np.all(path[cursor + 1 :] == end, axis=1))
         assert len(hits), f"{end} is not a later input vertex"
         cursor += 1 + int(hits[0])
-    assert np.array_equal(_ends(points, closed, elements)[-1], path[-1])
+    assert np.array_equal(_ends(elements)[-1], path[-1])
 
 
 @settings(max_examples=120, deadline=None)
