@@ -36,6 +36,10 @@ class SegmentLimitError(ValueError):
     """Flattening would produce more segments than allowed."""
 
 
+class CoordinateOverflowError(ValueError):
+    """Coordinates beyond floating point range once mapped."""
+
+
 Polyline = tuple[np.ndarray, bool]  # ((n, 2) float64 points, closed)
 
 
@@ -83,7 +87,8 @@ def _map(mats: np.ndarray, idx: np.ndarray, pts: np.ndarray) -> np.ndarray:
     shape = (len(idx),) + (1,) * (pts.ndim - 2)
     a, b, c, d, e, f = (m[:, k].reshape(shape) for k in range(6))
     x, y = pts[..., 0], pts[..., 1]
-    return np.stack([a * x + c * y + e, b * x + d * y + f], axis=-1)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked by the caller
+        return np.stack([a * x + c * y + e, b * x + d * y + f], axis=-1)
 
 
 def _inner_dist2(ctrl: np.ndarray) -> np.ndarray:
@@ -253,7 +258,10 @@ def flatten(
     if batch.cubic:
         ckey = np.asarray(batch.cubic_key, dtype=np.int64)
         ctrl = np.asarray(batch.cubic, dtype=np.float64).reshape(-1, 4, 2)
-        owner, t, pts = flatten_cubics(_map(mats, ckey[:, 1], ctrl), tol, budget)
+        ctrl = _map(mats, ckey[:, 1], ctrl)
+        if not np.isfinite(ctrl).all():
+            raise CoordinateOverflowError("coordinates overflow once transformed")
+        owner, t, pts = flatten_cubics(ctrl, tol, budget)
         parts_g.append(ckey[owner, 0])
         parts_t.append(t)
         parts_p.append(pts)
@@ -262,7 +270,7 @@ def flatten(
     g = g[order]
     pts = np.concatenate(parts_p)[order]
     if not np.isfinite(pts).all():
-        raise SegmentLimitError("coordinates overflow after transforms")
+        raise CoordinateOverflowError("coordinates overflow once transformed")
     starts = np.searchsorted(g, np.asarray(batch.sub_first))
     step2 = np.einsum("ij,ij->i", np.diff(pts, axis=0), np.diff(pts, axis=0))
     keep = np.ones(len(pts), dtype=bool)

@@ -13,9 +13,9 @@ from cam.tolerances import DEFAULT
 
 from .dedupe import dedupe
 from .document import RootGeometry, root_geometry
-from .flatten import SegmentLimitError, flatten
+from .flatten import CoordinateOverflowError, SegmentLimitError, flatten
 from .limits import DEFAULT_LIMITS, SvgLimits
-from .parse import check_tree, index, parse_xml, read_source
+from .parse import check_expansion, check_tree, index, parse_xml, read_source
 from .style import local_name
 from .units import MM_PER_PX
 from .walk import INHERITED_DEFAULTS, Ctx, Drawn, Walker, _opacity
@@ -45,6 +45,7 @@ def load_svg(
     root = parse_xml(data)
     check_tree(root, limits)
     doc = index(root)
+    check_expansion(doc, limits)
     geo = root_geometry(root)
     walker = Walker(doc, limits)
     _walk_root(walker, geo)
@@ -55,10 +56,12 @@ def load_svg(
             limits.max_segments,
             DEFAULT.coord_eps,
         )
-    except SegmentLimitError as exc:
+    except SegmentLimitError:
         raise HostileInputError(
-            f"SVG refused: {exc} after flattening (limit {limits.max_segments} segments)"
+            f"SVG refused: more than {limits.max_segments} line segments once curves are flattened"
         ) from None
+    except CoordinateOverflowError as exc:
+        raise DesignError(f"SVG refused: {exc}: the design is absurdly large") from None
     warnings = walker.warnings
     width, height = _size(geo, flat, warnings)
     paths, fills = _assemble(walker.drawn, flat, height, warnings)

@@ -127,3 +127,67 @@ def index(root: Element) -> Document:
             if (el.get("type") or "text/css").strip().lower() == "text/css":
                 doc.sheet.add("".join(el.itertext()))
     return doc
+
+
+# Containers and resources that SVG never renders where they are written.
+NEVER_DRAWN = frozenset(
+    """defs symbol clipPath mask marker pattern linearGradient radialGradient meshgradient
+    metadata title desc style script filter font font-face missing-glyph view cursor
+    animate animateMotion animateTransform animateColor set mpath hatch solidcolor""".split()
+)
+
+
+def use_target(doc: Document, el: Element) -> Element | None:
+    """The element a <use> instantiates, when it is in this file."""
+    href = (el.get("href") or el.get(XLINK_HREF) or "").strip()
+    return doc.ids.get(href[1:]) if href.startswith("#") else None
+
+
+def check_expansion(doc: Document, limits: SvgLimits) -> None:
+    """Refuse <use> cycles, and trees that grow too large or too deep once every <use>
+    is expanded, before drawing anything: a fan-out bomb (ten <use> of ten <use> of ...)
+    is found by counting, memoised per element, not by expanding it."""
+    memo: dict[Element, tuple[int, int]] = {}  # element -> (elements drawn, height)
+    active: set[Element] = set()
+    cap = limits.max_elements
+
+    def deeper() -> HostileInputError:
+        return HostileInputError(
+            f"SVG refused: elements nested deeper than {limits.max_depth} levels "
+            "once <use> references are expanded"
+        )
+
+    def visit(el: Element, depth: int) -> tuple[int, int]:
+        if depth > limits.max_depth:
+            raise deeper()
+        found = memo.get(el)
+        if found is not None:
+            if depth + found[1] - 1 > limits.max_depth:
+                raise deeper()
+            return found
+        if el in active:
+            where = el.get("id") or local_name(el)
+            raise HostileInputError(f"SVG refused: <use> references make a cycle through {where!r}")
+        active.add(el)
+        count, height = 1, 1
+        kids = [(child, local_name(child) not in NEVER_DRAWN) for child in el]
+        if local_name(el) == "use":
+            target = use_target(doc, el)
+            if target is not None:
+                kids.append((target, True))  # a <use> draws even a <symbol>
+        for child, drawn in kids:
+            if not isinstance(child.tag, str):
+                continue
+            c, h = visit(child, depth + 1)
+            height = max(height, h + 1)
+            if drawn:
+                count = min(count + c, cap + 1)
+        active.discard(el)
+        if count > cap:
+            raise HostileInputError(
+                f"SVG refused: more than {cap} elements to draw once <use> references are expanded"
+            )
+        memo[el] = (count, height)
+        return count, height
+
+    visit(doc.root, 1)

@@ -28,7 +28,7 @@ PX_PER_UNIT: dict[str, float] = {
 }
 
 NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-_LENGTH = re.compile(rf"\s*({NUMBER})\s*([a-zA-Z]*|%)\s*")
+_LENGTH = re.compile(rf"\s*({NUMBER})([a-zA-Z]*|%)\s*")
 _NUMBER_LIST = re.compile(NUMBER)
 _LIST_SHAPE = re.compile(rf"\s*(?:{NUMBER}(?:\s*,?\s*{NUMBER})*)?\s*")
 

@@ -17,7 +17,7 @@ from cam.errors import DesignError, HostileInputError
 from . import shapes
 from .limits import SvgLimits
 from .paint import opacity_value, paint_alpha
-from .parse import XLINK_HREF, Document
+from .parse import NEVER_DRAWN, XLINK_HREF, Document
 from .pathdata import PathDataError, SubPath, parse_path_data
 from .style import cascade, local_name
 from .transform import (
@@ -32,12 +32,6 @@ from .transform import (
 )
 from .units import LengthError, to_px
 
-# Containers and resources that SVG never renders where they are written.
-NEVER_DRAWN = frozenset(
-    """defs symbol clipPath mask marker pattern linearGradient radialGradient meshgradient
-    metadata title desc style script filter font font-face missing-glyph view cursor
-    animate animateMotion animateTransform animateColor set mpath hatch solidcolor""".split()
-)
 TEXT = frozenset(["text", "tspan", "textPath", "tref", "altGlyph"])
 NOT_CARVED = frozenset(["image", "foreignObject", "video", "audio", "iframe", "canvas"])
 GROUPS = frozenset(["g", "a"])
