@@ -96,12 +96,14 @@ def render_png(
 
 
 def _any_in_blocks(mask: np.ndarray, step: int) -> np.ndarray:
+    """(ceil(ny / step), ceil(nx / step)) bool: whether any cell of each step x step block is set."""
     if step == 1:
         return mask
     ny, nx = mask.shape
     padded = np.zeros((-(-ny // step) * step, -(-nx // step) * step), dtype=bool)
     padded[:ny, :nx] = mask
-    return padded.reshape(padded.shape[0] // step, step, -1, step).any(axis=(1, 3))
+    blocks = padded.reshape(padded.shape[0] // step, step, -1, step)
+    return np.asarray(blocks.any(axis=(1, 3)))
 
 
 def _with_legend(image: np.ndarray, full: float) -> np.ndarray:

@@ -108,3 +108,13 @@ def test_stone_removed_outside_the_design_is_painted_red(dx: float, red: bool) -
     if red:  # the red is where the stray stone is: past the end of the design, x > 15 mm
         cols = np.nonzero(((image[..., 0] > 120) & (image[..., 1] < 60)).any(axis=0))[0]
         assert cols.min() * 0.1 >= 15.0
+
+
+def test_highlight_survives_subsampling() -> None:
+    hm = Heightmap.for_face((0, 0, 30, 10), 0.05)
+    wrong = np.zeros(hm.z.shape, dtype=bool)
+    wrong[100, 450] = True  # one cell: y = 5 mm, x = 22.5 mm
+    image = decode_png(render_png(hm, max_pixels=300, legend=False, highlight=wrong)).astype(int)
+    red = np.argwhere((image[..., 0] > 120) & (image[..., 1] < 60))
+    assert len(red) == 1
+    assert tuple(red[0]) == (100 - 1 - 100 // 2, 450 // 2)
