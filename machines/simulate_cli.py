@@ -29,11 +29,11 @@ from cam.plan import OPERATIONS, place_design
 from cam.simulate import DEFAULT_TOLERANCE, SimulationResult, simulate
 from cam.simulate.report import DEFAULT_MIN_IOU
 from cam.svg import load_svg
-from cam.toolpath import Placement
+from cam.toolpath import Placement, Tool
 from machines.errors import MachineError
 from machines.tools import get_tool
 
-__all__ = ["fill_region", "run_cli", "simulate_files"]
+__all__ = ["check_program", "fill_region", "run_cli", "simulate_files"]
 
 # The design is flattened finer than the program's own tolerance so that the reference the
 # cut is judged against adds little error of its own; its share is added to the band.
@@ -96,26 +96,51 @@ def simulate_files(
     placement: Placement | None = None,
     operation: str = "engrave",
 ) -> SimulationResult:
-    """Read the files, place the design, and simulate. Raises CamError / MachineError / OSError.
+    """`check_program` on files. Raises CamError / MachineError / OSError."""
+    return check_program(
+        program.read_text(encoding="utf-8", errors="strict"),
+        design,
+        tool,
+        depth,
+        resolution=resolution,
+        tolerance=tolerance,
+        face=face,
+        placement=placement,
+        operation=operation,
+    )
+
+
+def check_program(
+    gcode: str,
+    svg: bytes | str | os.PathLike[str] | None,
+    tool: str | Tool,
+    depth: float,
+    *,
+    resolution: float = 0.05,
+    tolerance: float = DEFAULT_TOLERANCE,
+    face: tuple[float, float, float, float] | None = None,
+    placement: Placement | None = None,
+    operation: str = "engrave",
+) -> SimulationResult:
+    """Simulate `gcode` and judge it against the design `svg` (bytes, text or path; None:
+    shown, never approved) placed as the program was planned. `tool` is a library name or a
+    `Tool`. Raises CamError / MachineError for input that cannot be read.
 
     Engraving is judged by the design's paths (region, overlap and full depth along every
     path); pockets and profiles by the stone their fills allow to go (region and depth only:
     a pocket rightly leaves stone in corners finer than the tool, so neither overlap nor
     full depth is asked of them)."""
-    text = program.read_text(encoding="utf-8", errors="strict")
-    cutter = get_tool(tool)
+    cutter = get_tool(tool) if isinstance(tool, str) else tool
     paths, region, min_iou = None, None, DEFAULT_MIN_IOU
-    if design is not None:
-        loaded = place_design(
-            load_svg(design, tolerance=DESIGN_FLATTENING), placement or Placement()
-        )
+    if svg is not None:
+        loaded = place_design(load_svg(svg, tolerance=DESIGN_FLATTENING), placement or Placement())
         tolerance += loaded.tolerance
         if operation == "engrave":
             paths = loaded.paths
         else:
             region, min_iou = fill_region(loaded.fills, operation, cutter.diameter), 0.0
     return simulate(
-        text,
+        gcode,
         cutter,
         face,
         depth=depth,

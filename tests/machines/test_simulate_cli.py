@@ -150,3 +150,14 @@ def test_real_designs_carved_by_our_pipeline_are_approved(
     program.write_text(carve(design, CarveOptions(tool=tool, depth=0.2)).gcode)
     args = [str(program), "--design", str(design), "--tool", tool, "--depth", "0.2"]
     assert run_cli([*args, "--resolution", "0.1"]) == 0, capsys.readouterr().out
+
+
+def test_check_program_takes_svg_bytes_and_a_tool_for_the_workflow() -> None:
+    from cam.toolpath import Tool, ToolKind
+    from machines.simulate_cli import check_program
+
+    gcode = carve(SVG.encode(), CarveOptions(tool="ball-1.0", depth=0.3)).gcode
+    ball = Tool("ball-1.0", ToolKind.BALL, 1.0)
+    result = check_program(gcode, SVG.encode(), ball, 0.3, resolution=0.1)
+    assert result.report.ok, result.report.reasons
+    assert not check_program(gcode, SVG.encode(), ball, 0.2, resolution=0.1).report.ok
