@@ -136,20 +136,22 @@ def _assemble(
                 closed = True
             else:
                 closed = sub.closed
-            if d.fill:
-                if len(pts) >= 3 and not _collinear(pts, eps):
-                    rings.append(pts)
-                elif not d.stroke:
-                    degenerate = True
-            if d.stroke:
-                if len(pts) == 1 and not d.dots:
-                    degenerate = True
-                    continue
-                if len(pts) == 2 and closed:
-                    closed = False  # there and back along one line: cut it once
-                strokes.append(
-                    DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm)
-                )
+            pts.setflags(write=False)  # shared by the paths and fill regions built from it
+            ring = d.fill and len(pts) >= 3 and not _collinear(pts, eps)
+            if ring:
+                rings.append(pts)
+            elif d.fill and not d.stroke:
+                degenerate = True
+            if not d.stroke or ring:
+                continue  # a fill outline already runs along this subpath's centre line
+            if len(pts) == 1 and not d.dots:
+                degenerate = True
+                continue
+            if len(pts) == 2 and closed:
+                closed = False  # there and back along one line: cut it once
+            strokes.append(
+                DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm)
+            )
         if degenerate:
             warnings.append(f"{d.element_id!r}: subpath(s) of zero length or area dropped")
         paths.extend(DesignPath(r, True, d.element_id, "fill") for r in rings)
