@@ -13,6 +13,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from jobs.states import COMMON_FIELDS, TRANSITIONS
+from jobs.types import State
 from workshop.errors import Invalid
 from workshop.models import CarvingMode, Delivery, DesignSource, PieceShape
 
@@ -184,7 +186,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "offset": {"type": "integer"},
     }, ("items", "total", "limit", "offset"), closed=False),
     "EventIn": _obj({
-        "event": _str(40, description="one of the job's allowed_events"),
+        "event": {"type": "string", "enum": [t.event for t in TRANSITIONS],
+                  "description": "one of the job's allowed_events"},
         "version": {"type": "integer", "minimum": 1,
                     "description": "the job version the caller last saw (optimistic lock)"},
         "note": TEXT,
@@ -206,6 +209,21 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "job_id": {"type": "integer"},
     }, ("file",)),
 }
+
+
+def _event_catalogue() -> list[str]:
+    """One markdown row per event, from the workflow's table itself (never out of date)."""
+    rows = ["| event | from | roles | data | |", "|---|---|---|---|---|"]
+    common = {f.name for f in COMMON_FIELDS}
+    for t in TRANSITIONS:
+        fields = ", ".join(f"{f.name}{'*' if f.required else ''} ({f.kind})"
+                           for f in t.payload if f.name not in common) or "-"
+        sources = ", ".join(sorted(t.sources)) if len(t.sources) < 6 else "any active state"
+        rows.append(f"| `{t.event}` | {sources} | {', '.join(sorted(t.roles))} | {fields} | "
+                    f"{t.description} |")
+    rows.append("\n`*` required. Every event may carry `note`. An admin may fire every event a "
+                "person may; `system` events are fired by the workshop itself.")
+    return rows
 
 
 def _json(name: str) -> dict[str, Any]:
@@ -265,7 +283,8 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
         "operationId": "listJobs", "tags": ["jobs"], "security": STAFF,
         "summary": "Jobs, filtered and paginated (most urgent first)",
         "parameters": [
-            _query("state", {"type": "string"}, "only jobs in this state"),
+            _query("state", {"type": "string", "enum": [st.value for st in State]},
+                   "only jobs in this state"),
             _query("route", {"type": "string", "enum": [m.value for m in CarvingMode]},
                    "machine or hand"),
             _query("due_before", {"type": "string", "format": "date"}, "due on or before"),
@@ -287,6 +306,8 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
         "operationId": "fireJobEvent", "tags": ["jobs"], "security": ANY_CALLER,
         "parameters": [JOB_ID],
         "summary": "Fire a workflow event on a job (one transaction, optimistic lock on version)",
+        "description": "Events, the states they leave, the roles that may fire them and the "
+                       "fields of `data`:\n\n" + "\n".join(_event_catalogue()),
         "requestBody": {"required": True, **_json("EventIn")},
         "responses": {"200": {"description": "the job after the transition", **_json("Job")},
                       "404": _error("no such job"),

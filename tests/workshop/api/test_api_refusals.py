@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.workshop.api.flow import (
     WEDDING_SET,
+    fire,
     job,
     line,
     order_body,
@@ -58,7 +59,7 @@ def open_ticket(client, crew) -> int:
     ("hold", "supervisor", {"reason": "x", "colour": "green"}, 0, 422, "invalid", "colour"),
     ("assign", "supervisor", {"artisan_id": "seven"}, 0, 422, "invalid", "integer"),
     ("assign", "supervisor", {"artisan_id": 999}, 0, 422, "invalid", "not an active artisan"),
-    ("teleport", "supervisor", {}, 0, 422, "invalid", "unknown event"),
+    ("teleport", "supervisor", {}, 0, 422, "invalid", "'teleport' is not one of"),
 ])
 def test_refused_with_reason_and_nothing_written(client, crew, session_factory, open_ticket,
                                                  event, who, data, version_offset, status,
@@ -129,33 +130,33 @@ def test_clerk_of_another_store_does_not_see_the_job(client, crew, open_ticket):
     assert client.get(f"/api/v1/jobs/{open_ticket}", headers=crew["store_clerk"]).status_code == 200
 
 
-def test_two_transitions_at_once_one_wins_the_other_is_409(app, client, crew, session_factory,
-                                                           open_ticket):
-    version = job(client, crew, open_ticket)["version"]
-    events_before = len(job(client, crew, open_ticket)["events"])
+def test_two_transitions_at_once_one_wins_the_other_is_409(app, client, crew, open_ticket):
+    """Two artisans' tablets report progress on one version: no lost update."""
+    fire(client, crew, open_ticket, "assign", "artisan")
+    fire(client, crew, open_ticket, "start", "artisan")
+    before = job(client, crew, open_ticket)
+    version, events_before = before["version"], len(before["events"])
     barrier = threading.Barrier(2)
-    answers: dict[str, tuple[int, dict]] = {}
+    answers: dict[int, tuple[int, dict]] = {}
 
-    def attempt(event: str, data: dict) -> None:
-        own = app.test_client()  # one client per thread, as two browsers would be
+    def attempt(pct: int) -> None:
+        own = app.test_client()  # one client per thread, as two tablets would be
         barrier.wait()
-        r = own.post(f"/api/v1/jobs/{open_ticket}/events", headers=crew["supervisor"],
-                     json={"event": event, "version": version, "data": data})
-        answers[event] = (r.status_code, r.get_json())
+        r = own.post(f"/api/v1/jobs/{open_ticket}/events", headers=crew["artisan"],
+                     json={"event": "progress", "version": version, "data": {"pct": pct}})
+        answers[pct] = (r.status_code, r.get_json())
 
-    threads = [threading.Thread(target=attempt, args=("hold", {"reason": "checking the rim"})),
-               threading.Thread(target=attempt, args=(
-                   "assign", {"artisan_id": crew.user_ids["artisan"]}))]
+    threads = [threading.Thread(target=attempt, args=(pct,)) for pct in (30, 70)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(60)
-    statuses = sorted(status for status, _ in answers.values())
-    assert statuses == [200, 409], answers
-    winner = next(e for e, (status, _) in answers.items() if status == 200)
+    assert sorted(status for status, _ in answers.values()) == [200, 409], answers
+    winner = next(pct for pct, (status, _) in answers.items() if status == 200)
     loser_body = next(body for status, body in answers.values() if status == 409)
-    assert loser_body["error"] == "stale_version"
+    assert loser_body["error"] == "stale_version" and "reload" in loser_body["message"]
     after = job(client, crew, open_ticket)
-    assert after["version"] == version + 1
-    assert len(after["events"]) == events_before + 1 and after["events"][-1]["event"] == winner
-    assert after["state"] == ("on_hold" if winner == "hold" else "scheduled")
+    assert after["version"] == version + 1 and after["state"] == "carving"
+    assert len(after["events"]) == events_before + 1
+    assert after["events"][-1]["data"]["pct"] == winner
+    assert after["assignment"]["progress_pct"] == winner
