@@ -8,9 +8,10 @@ negative size draws nothing and yields no subpath.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from xml.etree.ElementTree import Element
 
-from .pathdata import ARC, LINE, SubPath
+from .pathdata import ARC, LINE, SubPath, parse_path_data
 from .units import LengthError, parse_numbers, to_px
 
 
@@ -109,3 +110,27 @@ def poly(el: Element, closed: bool) -> list[SubPath]:
         return []
     pts = list(zip(values[0::2], values[1::2], strict=True))
     return [SubPath(pts[0], [(LINE, px, py) for px, py in pts[1:]], closed)]
+
+
+def path(el: Element, vw: float, vh: float) -> list[SubPath]:
+    return parse_path_data(el.get("d"))
+
+
+def polyline(el: Element, vw: float, vh: float) -> list[SubPath]:
+    return poly(el, closed=False)
+
+
+def polygon(el: Element, vw: float, vh: float) -> list[SubPath]:
+    return poly(el, closed=True)
+
+
+# tag -> subpaths of the element, in user units (vw, vh: the viewport, for percentages)
+SHAPES: dict[str, Callable[[Element, float, float], list[SubPath]]] = {
+    "path": path,
+    "rect": rect,
+    "circle": circle,
+    "ellipse": ellipse,
+    "line": line,
+    "polyline": polyline,
+    "polygon": polygon,
+}

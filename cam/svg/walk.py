@@ -18,7 +18,7 @@ from . import shapes
 from .limits import SvgLimits
 from .paint import opacity_value, paint_alpha
 from .parse import NEVER_DRAWN, XLINK_HREF, Document
-from .pathdata import PathDataError, SubPath, parse_path_data
+from .pathdata import PathDataError, SubPath
 from .style import cascade, local_name
 from .transform import (
     Affine,
@@ -142,9 +142,10 @@ class Walker:
                 self.warn(f"{prop} on {name!r} is not applied: the whole shape is cut")
         if tag in GROUPS or tag == "svg":
             if tag == "svg":
-                inner = self.nested_viewport(el, inner, name, el.get("width"), el.get("height"))
-                if inner is None:
-                    return
+                port = self.nested_viewport(el, inner, name, el.get("width"), el.get("height"))
+                if port is not None:
+                    self.children(el, port)
+                return
             self.children(el, inner)
         elif tag == "switch":
             self.switch(el, inner)
@@ -157,7 +158,7 @@ class Walker:
                 )
         elif tag in NOT_CARVED:
             self.warn(f"<{tag}> {name!r} is not carved: only vector paths are")
-        elif tag in _SHAPES:
+        elif tag in shapes.SHAPES:
             self.shape(el, tag, inner, name)
         # any other SVG element (unknown, or SVG 2 additions) draws nothing itself
 
@@ -244,10 +245,15 @@ class Walker:
             return
         width = use.get("width") or sym.get("width")
         height = use.get("height") or sym.get("height")
-        inner = replace(ctx, style=style, opacity=ctx.opacity * _opacity(own.get("opacity")))
-        inner = self.nested_viewport(sym, replace(inner, depth=ctx.depth + 1), name, width, height)
-        if inner is not None:
-            self.children(sym, inner)
+        inner = replace(
+            ctx,
+            style=style,
+            opacity=ctx.opacity * _opacity(own.get("opacity")),
+            depth=ctx.depth + 1,
+        )
+        port = self.nested_viewport(sym, inner, name, width, height)
+        if port is not None:
+            self.children(sym, port)
 
     def walk_svg_instance(self, svg: Element, use: Element, ctx: Ctx, name: str) -> None:
         # a <use> of an <svg> sizes its viewport with the <use>'s width/height when given
@@ -259,27 +265,21 @@ class Walker:
         style, own = self.computed(svg, ctx)
         if own.get("display", "").strip().lower() == "none":
             return
-        inner = replace(ctx, style=style, opacity=ctx.opacity * _opacity(own.get("opacity")))
-        inner = self.nested_viewport(
-            svg,
-            replace(inner, depth=ctx.depth + 1),
-            name,
-            w or svg.get("width"),
-            h or svg.get("height"),
+        inner = replace(
+            ctx,
+            style=style,
+            opacity=ctx.opacity * _opacity(own.get("opacity")),
+            depth=ctx.depth + 1,
         )
-        if inner is not None:
-            self.children(svg, inner)
+        port = self.nested_viewport(svg, inner, name, w or svg.get("width"), h or svg.get("height"))
+        if port is not None:
+            self.children(svg, port)
 
     # -- shapes ---------------------------------------------------------------------------
     def shape(self, el: Element, tag: str, ctx: Ctx, name: str) -> None:
         vw, vh = ctx.viewport
         try:
-            if tag == "path":
-                subs = parse_path_data(el.get("d"))
-            elif tag in ("polyline", "polygon"):
-                subs = shapes.poly(el, closed=tag == "polygon")
-            else:
-                subs = _SHAPES[tag](el, vw, vh)
+            subs = shapes.SHAPES[tag](el, vw, vh)
         except (PathDataError, shapes.ShapeError) as exc:
             raise DesignError(f"{tag} {name!r}: {exc}") from None
         if not subs:
@@ -330,15 +330,6 @@ class Walker:
             return 1.0
 
 
-_SHAPES = {
-    "path": None,
-    "rect": shapes.rect,
-    "circle": shapes.circle,
-    "ellipse": shapes.ellipse,
-    "line": shapes.line,
-    "polyline": None,
-    "polygon": None,
-}
 _MARKERS = ("marker-start", "marker-mid", "marker-end")
 
 
