@@ -285,7 +285,12 @@ def _move(
     st.pos = end
     if not st.located and any(math.isnan(v) for v in start):
         # Until X, Y and Z are all known the tool is being positioned from wherever the
-        # operator left it, above the stone; a move from there may only end above Z0.
+        # operator left it: Z first (it could be in the stone), then X/Y above Z0.
+        if math.isnan(start[2]) and ("X" in axes or "Y" in axes):
+            raise SimulationError(
+                f"line {number}: X/Y motion before Z is set: the tool could be in the stone; "
+                "move Z up alone first"
+            )
         if st.motion in (20, 30) or not end[2] >= 0:
             raise SimulationError(
                 f"line {number}: move into the stone from an unknown position; "

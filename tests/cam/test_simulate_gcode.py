@@ -44,7 +44,7 @@ def test_lines_modal_motion_comments_and_line_numbers() -> None:
 
 
 def test_inches_and_incremental_distances() -> None:
-    m = read_gcode("G20 G90\nG0 X1 Y1 Z0.2\nG91\nG1 X0.5 Z-0.3 F10\nG90 G21\nG0 Z5\n")
+    m = read_gcode("G20 G90\nG0 Z0.2\nG0 X1 Y1\nG91\nG1 X0.5 Z-0.3 F10\nG90 G21\nG0 Z5\n")
     np.testing.assert_allclose(m.start[0], [25.4, 25.4, 5.08])
     np.testing.assert_allclose(m.end[0], [38.1, 25.4, 5.08 - 7.62])
     assert m.feed[0] == pytest.approx(254.0)
@@ -72,7 +72,7 @@ def _radii(m, cx: float, cy: float) -> np.ndarray:
 )
 def test_quarter_arc_in_every_centre_form(mode: str, centre_words: str) -> None:
     # from (10, 10) to (20, 20) counter-clockwise about (10, 20): the quarter on the right
-    m = read_gcode(f"G21 G90 {mode}\nG0 X10 Y10 Z1\nG3 X20 Y20 {centre_words} F300\n")
+    m = read_gcode(f"G21 G90 {mode}\nG0 Z1\nG0 X10 Y10\nG3 X20 Y20 {centre_words} F300\n")
     assert (m.kind == CUT).all()
     np.testing.assert_allclose(m.start[0], [10, 10, 1])
     np.testing.assert_allclose(m.end[-1], [20, 20, 1])
@@ -85,14 +85,14 @@ def test_quarter_arc_in_every_centre_form(mode: str, centre_words: str) -> None:
 
 
 def test_clockwise_takes_the_other_side() -> None:
-    m = read_gcode("G21 G90\nG0 X10 Y10 Z1\nG2 X20 Y20 I0 J10 F300\n")
+    m = read_gcode("G21 G90\nG0 Z1\nG0 X10 Y10\nG2 X20 Y20 I0 J10 F300\n")
     # clockwise from (10, 10) about (10, 20) goes left and over the top: three quarters
     assert m.end[:, 0].min() == pytest.approx(0.0, abs=1e-3)
     assert m.end[:, 1].max() == pytest.approx(30.0, abs=1e-3)
 
 
 def test_full_circle_and_helix() -> None:
-    m = read_gcode("G21 G90\nG0 X5 Y0 Z0\nG2 X5 Y0 Z-1 I-5 J0 F100\n")
+    m = read_gcode("G21 G90\nG0 Z0\nG0 X5 Y0\nG2 X5 Y0 Z-1 I-5 J0 F100\n")
     np.testing.assert_allclose(_radii(m, 0, 0), 5, atol=1e-9)
     turned = np.unwrap(np.arctan2(m.end[:, 1], m.end[:, 0]))
     assert turned[-1] - math.atan2(m.start[0, 1], m.start[0, 0]) == pytest.approx(-math.tau)
@@ -102,7 +102,7 @@ def test_full_circle_and_helix() -> None:
 
 
 def test_negative_radius_takes_the_long_way() -> None:
-    m = read_gcode("G21 G90\nG0 X10 Y10 Z1\nG3 X20 Y20 R-10 F300\n")
+    m = read_gcode("G21 G90\nG0 Z1\nG0 X10 Y10\nG3 X20 Y20 R-10 F300\n")
     # centre (20, 10): counter-clockwise from (10, 10) to (20, 20) the long way round
     np.testing.assert_allclose(_radii(m, 20, 10), 10, atol=1e-9)
     assert m.end[:, 1].min() == pytest.approx(0.0, abs=1e-3)
@@ -123,7 +123,7 @@ def test_arcs_stay_on_their_circle(cx, cy, r, a0, a1, cw, absolute) -> None:
     ex, ey = cx + r * math.cos(a1), cy + r * math.sin(a1)
     centre = f"I{cx:.6f} J{cy:.6f}" if absolute else f"I{cx - sx:.6f} J{cy - sy:.6f}"
     text = (
-        f"G21 G90 {'G90.1' if absolute else 'G91.1'}\nG0 X{sx:.6f} Y{sy:.6f} Z1\n"
+        f"G21 G90 {'G90.1' if absolute else 'G91.1'}\nG0 Z1\nG0 X{sx:.6f} Y{sy:.6f}\n"
         f"{'G2' if cw else 'G3'} X{ex:.6f} Y{ey:.6f} {centre} F100\n"
     )
     m = read_gcode(text, arc_tolerance=0.002)
@@ -145,17 +145,18 @@ def test_arcs_stay_on_their_circle(cx, cy, r, a0, a1, cw, absolute) -> None:
         ("G0 Z5\nG18\n", "line 2: only the XY plane"),
         ("G0 Z5\nM98 P100\n", "line 2: unsupported M code M98"),
         ("G0 Z5\nG0 X1 Y1\nG1 A90 F100\n", "line 3: unsupported word A90"),
-        ("G0 X0 Y0 Z5\nG1 Z-1\n", "line 2: cutting move before any feed rate"),
-        ("G1 X1 Y1 Z-1 F100\n", "line 1: move into the stone from an unknown position"),
-        ("G0 X0 Y0 Z1\nG2 X10 Y0 I4 J0 F100\n", "line 2: arc end is not on the circle"),
-        ("G0 X0 Y0 Z1\nG2 X10 Y0 F100\n", "line 2: arc without I/J or R"),
-        ("G0 X0 Y0 Z1\nG1 G0 X1\n", "line 2: two motion commands"),
-        ("G0 X0 Y0 Z1 (open\n", "line 1: unbalanced comment"),
-        ("G0 X0 Y0 Z1\nX1 X2\n", "line 2: word X given twice"),
-        ("G0 X0 Y0 Z1\nG1 X1 F100 ?\n", "line 2: cannot read"),
+        ("G0 Z5\nG0 X0 Y0\nG1 Z-1\n", "line 3: cutting move before any feed rate"),
+        ("G1 Z-1 F100\n", "line 1: move into the stone from an unknown position"),
+        ("G0 X1 Y1 Z5\n", "line 1: X/Y motion before Z is set"),
+        ("G0 Z1\nG0 X0 Y0\nG2 X10 Y0 I4 J0 F100\n", "line 3: arc end is not on the circle"),
+        ("G0 Z1\nG0 X0 Y0\nG2 X10 Y0 F100\n", "line 3: arc without I/J or R"),
+        ("G0 Z1\nG0 X0 Y0\nG1 G0 X1\n", "line 3: two motion commands"),
+        ("G0 Z1\nG0 X0 Y0 (open\n", "line 2: unbalanced comment"),
+        ("G0 Z1\nG0 X0 Y0\nX1 X2\n", "line 3: word X given twice"),
+        ("G0 Z1\nG0 X0 Y0\nG1 X1 F100 ?\n", "line 3: cannot read"),
         ("G80\nX1\n", "line 2: axis words without a motion mode"),
-        ("G0 X0 Y0 Z1\nG2 X0 Y0 I1 J0 P2 F100\n", "line 2: P word outside G4 or G64"),
-        ("G0 X0 Y0 Z1\nG2 X0 Y0 I1 J0 F100\nI1 J0\n", "line 3: I/J/K/R without an end point"),
+        ("G0 Z1\nG0 X0 Y0\nG2 X0 Y0 I1 J0 P2 F100\n", "line 3: P word outside G4 or G64"),
+        ("G0 Z1\nG0 X0 Y0\nG2 X0 Y0 I1 J0 F100\nI1 J0\n", "line 4: I/J/K/R without an end point"),
     ],
 )
 def test_refuses_what_it_cannot_follow(text: str, needle: str) -> None:

@@ -99,9 +99,9 @@ def test_unreadable_program_unknown_tool_and_bad_face_are_exit_2(
     design: Path, tmp_path: Path, capsys
 ) -> None:
     bad = tmp_path / "bad.nc"
-    bad.write_text("G21 G90\nG0 X0 Y0 Z5\nG28\n")
+    bad.write_text("G21 G90\nG0 Z5\nG0 X0 Y0\nG28\n")
     assert run_cli(_args(bad, design)) == 2
-    assert "line 3: unsupported G code G28" in capsys.readouterr().err
+    assert "line 4: unsupported G code G28" in capsys.readouterr().err
     assert run_cli([str(bad), "--tool", "no-such-burr", "--depth", "0.3"]) == 2
     assert "unknown tool 'no-such-burr'" in capsys.readouterr().err
     assert run_cli(_args(bad, design, "--face", "1,2,3")) == 2
