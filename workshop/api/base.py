@@ -10,8 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, g, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobs.types import Actor
 from workshop import auth, openapi, permissions
 from workshop.config import Settings
 from workshop.errors import Invalid, Unauthorized
@@ -20,7 +22,7 @@ from workshop.permissions import PLATFORM, Principal
 
 bp = Blueprint("api", __name__, url_prefix=openapi.API_PREFIX)
 
-__all__ = ["bp", "body", "caller", "db", "settings"]
+__all__ = ["actor_for", "authenticate", "body", "bp", "caller", "db", "settings", "store_by_code"]
 
 
 def settings() -> Settings:
@@ -76,6 +78,12 @@ def caller(action: str) -> Principal:
     return principal
 
 
+def actor_for(principal: Principal) -> Actor:
+    """The workflow's view of the caller: who is recorded in the event log, with which role."""
+    kind = "user" if principal.is_staff else "platform"
+    return Actor(kind, principal.id, principal.name, principal.role)
+
+
 def body(schema_name: str) -> dict[str, Any]:
     """The request's JSON body, validated against the published schema ``schema_name``."""
     if not request.is_json:
@@ -87,8 +95,7 @@ def body(schema_name: str) -> dict[str, Any]:
 
 
 def store_by_code(code: str | None) -> Store | None:
-    from sqlalchemy import select
-
+    """The store with ``code``; 422 when there is none (a filter or field naming it is wrong)."""
     if not code:
         return None
     store = db().scalar(select(Store).where(Store.code == code))

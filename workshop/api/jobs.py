@@ -1,4 +1,5 @@
-"""GET /jobs, GET /jobs/{id}, POST /jobs/{id}/events: the workflow, for staff."""
+"""GET /jobs, GET /jobs/{id}, POST /jobs/{id}/events: the workflow, for staff (and the platform,
+which reads the jobs it sent and reports delivery)."""
 
 from __future__ import annotations
 
@@ -12,17 +13,12 @@ from jobs import engine
 from jobs.errors import JobNotFound
 from workshop import permissions
 from workshop.api import serialize
-from workshop.api.base import body, bp, caller, db, settings, store_by_code
+from workshop.api.base import actor_for, body, bp, caller, db, settings, store_by_code
 from workshop.errors import Invalid
 from workshop.models import Job, Order
 from workshop.permissions import Principal
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
-
-
-def actor_for(principal: Principal) -> engine.Actor:
-    kind = "user" if principal.is_staff else "platform"
-    return engine.Actor(kind, principal.id, principal.name, principal.role)
 
 
 def _date_arg(name: str) -> dt.date | None:

@@ -20,8 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jobs import intake
 from workshop.api import serialize
-from workshop.api.base import body, bp, caller, db
-from workshop.api.jobs import actor_for
+from workshop.api.base import actor_for, body, bp, caller, db
 from workshop.errors import Conflict, Invalid
 from workshop.models import IdempotencyKey
 from workshop.permissions import Principal

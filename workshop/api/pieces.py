@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from jobs import intake
 from workshop.api import serialize
-from workshop.api.base import body, bp, caller, db
-from workshop.api.jobs import actor_for
+from workshop.api.base import actor_for, body, bp, caller, db
 
 
 @bp.post("/pieces")
