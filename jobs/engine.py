@@ -1,8 +1,8 @@
 """The engine: fires one event on one job, in one transaction, by the table in jobs/states.py.
 
 Order of checks (the first that fails answers, and nothing is written): the job exists, the
-payload is valid, the actor's role may fire the event, the job's state allows it, the caller's
-version is the job's, the guard passes. Then: the action, the new state, the version bump (the
+payload is valid, the actor's role may fire the event, the caller's version is the job's, the
+job's state allows it, the guard passes. Then: the action, the new state, the version bump (the
 UPDATE itself is guarded by the version: two concurrent fires cannot both win), an appended
 Event, and the effects written to the outbox. States in AUTO_FOLLOW fire their next event at
 once, as the system, in the same transaction.
@@ -87,15 +87,17 @@ def _fire(session: Session, job_id: int, event: str, actor: Actor, version: int 
     _check_attachments(session, attachments)
     if not may_fire(actor, transition):
         raise NotAllowed(f"role {actor.role} may not fire {event}", role=actor.role, event=event)
+    # the version before the state: a caller who saw an older job is told to reload it, not
+    # that its event is illegal in a state it has never seen
+    if version is not None and version != job.version:
+        raise StaleVersion(f"job {job_id} is at version {job.version}, not {version}; reload it",
+                           job_id=job_id, version=job.version)
     if job.state not in transition.sources:
         allowed = allowed_events(job, actor)
         raise IllegalTransition(
             f"{event} is not possible while the job is {job.state}; "
             f"possible now: {', '.join(allowed) or 'nothing'}",
             state=job.state, event=event, allowed_events=allowed)
-    if version is not None and version != job.version:
-        raise StaleVersion(f"job {job_id} is at version {job.version}, not {version}; reload it",
-                           job_id=job_id, version=job.version)
     ctx = Context(session, job, actor, clean, settings, attachments)
     if transition.guard is not None:
         transition.guard(ctx)
