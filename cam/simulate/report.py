@@ -133,6 +133,10 @@ def compare(
     carved = removed > eps
     cell = heightmap.cell_area
     max_depth = float(removed.max()) if removed.size else 0.0
+    if motion is not None and len(motion):
+        # the tip itself is the deepest point of the tool; a sharp V-bit's tip may pass
+        # between cell centres, so the moves are read as well as the map
+        max_depth = max(max_depth, _tip_depth(heightmap, motion))
     reasons: list[str] = []
     if max_depth > depth + depth_tolerance:
         reasons.append(
@@ -277,6 +281,17 @@ def _uncut_length(
         got = hm.sample(samples) + slack
     short = ~(got >= floor)  # nan (off the map) counts as uncut
     return float(weight[short].sum())
+
+
+def _tip_depth(hm: Heightmap, motion: Motion) -> float:
+    """Deepest the tool's tip went below the stone's surface under it, over every move's ends
+    (a straight move is lowest at one of them)."""
+    ends = np.concatenate([motion.start, motion.end])
+    below = ends[:, 2] < float(hm.initial.max())
+    if not below.any():
+        return 0.0
+    low = ends[below]
+    return float(max((_initial_at(hm, low[:, :2]) - low[:, 2]).max(), 0.0))
 
 
 def _initial_at(hm: Heightmap, xy: np.ndarray) -> np.ndarray:

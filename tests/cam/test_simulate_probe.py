@@ -80,3 +80,17 @@ def test_a_sharp_v_bit_off_the_path_is_caught_exactly(dy: float, uncut: bool) ->
     assert report.uncut_mm == pytest.approx(20.0 if uncut else 0.0, abs=0.2)
     assert report.ok is not uncut
     assert math.isfinite(report.max_depth)
+
+
+def test_a_sharp_v_bit_too_deep_between_cell_centres_is_still_reported() -> None:
+    """The tip at X10.1 Y10.1 lies at the corner of four 0.1 mm cells: the map alone would
+    see the 0.35 mm plunge 0.12 mm shallow, within a tolerance that hides a 0.05 mm error."""
+    gcode = "G21 G90\nG1 Z3 F500\nG0 X10.1 Y10.1\nM3 S20000\nG1 Z-0.35 F100\nG1 Z3\nM30\n"
+    motion = read_gcode(gcode)
+    shape = shape_of(SHARP)
+    hm = Heightmap.for_face((0, 0, 20, 20), 0.1)
+    hm.sweep(motion.start, motion.end, shape)
+    assert hm.removed.max() < 0.3 + 0.01  # what the cells alone show
+    report = compare(hm, box(5, 5, 15, 15), 0.3, 0.03, motion=motion, min_iou=0)
+    assert report.max_depth == pytest.approx(0.35)
+    assert any("deeper than the requested" in r for r in report.reasons)
