@@ -66,7 +66,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "colour": _str(60, 0),
         "lab": _str(200, 0, description="the laboratory that issued the certificate"),
         "store_code": _str(32, description="the store that sold the piece"),
-    }, ("certificate_no", "shape", "material", "mass_g")),
+    }, ("certificate_no", "shape", "material", "mass_g"), examples=[{
+        "certificate_no": "NGTC-2026-070002", "shape": "bi_disc", "material": "和田玉/软玉",
+        "mass_g": "28.150", "dimensions": {"outer_diameter_mm": "50.0", "thickness_mm": "5.0"},
+        "set_code": "HT-2026-STONE-07", "lab": "NGTC", "store_code": "SH-NJR"}]),
     "CertificateRef": _obj({
         "number": {"type": "string"},
         "version": {"type": "integer"},
@@ -119,7 +122,14 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
         "lines": {"type": "array", "items": _ref("OrderLineIn"), "minItems": 1, "maxItems": 12,
                   "description": "one line per piece; each becomes its own job"},
-    }, ("reference", "delivery", "amount_paid", "lines")),
+    }, ("reference", "delivery", "amount_paid", "lines"), examples=[{
+        "reference": "TM-2026-000123", "store_code": "SH-NJR", "delivery": "pickup",
+        "customer": {"name": "王芳", "email": "wang.fang@example.com"},
+        "amount_paid": "2680.00", "currency": "CNY",
+        "lines": [{"certificate_no": "NGTC-2026-070002", "carving_mode": "machine",
+                   "design_code": "FREE-XIANGYUN"},
+                  {"certificate_no": "NGTC-2026-070003", "carving_mode": "hand",
+                   "design_code": "FREE-LOTUS"}]}]),
     "JobSummary": _obj({
         "id": {"type": "integer"},
         "order_reference": {"type": "string"},
@@ -194,7 +204,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "data": {"type": "object", "description": "what the event needs (mass_g, carrier, ...)"},
         "attachments": {"type": "array", "items": SHA256, "maxItems": 20,
                         "description": "sha256 of artifacts uploaded with POST /artifacts"},
-    }, ("event", "version")),
+    }, ("event", "version"), examples=[
+        {"event": "receive", "version": 1, "note": "arrived at the counter",
+         "data": {"channel": "store_counter", "mass_g": "28.148", "condition": "no cracks"}},
+        {"event": "qc_fail", "version": 9, "data": {"reason": "cloud edge too shallow"}}]),
     "TokenRequest": _obj({"username": _str(64), "password": _str(200)},
                          ("username", "password")),
     "Token": _obj({

@@ -69,3 +69,22 @@ def test_valid_bodies_pass_unchanged() -> None:
     body = {"event": "receive", "version": 2, "note": "ok", "data": {"mass_g": "12.3"},
             "attachments": ["a" * 64]}
     assert openapi.validate(body, "EventIn") == body
+
+
+def test_published_examples_are_valid_requests() -> None:
+    examples = [(name, ex) for name, schema in openapi.SCHEMAS.items()
+                for ex in schema.get("examples", [])]
+    assert {name for name, _ in examples} >= {"PieceIn", "OrderIn", "EventIn"}
+    for name, example in examples:
+        assert openapi.validate(example, name) == example
+
+
+def test_event_catalogue_follows_the_workflow_table(client) -> None:
+    from jobs.states import TRANSITIONS
+
+    document = client.get("/api/openapi.json").get_json()
+    fire = document["paths"]["/api/v1/jobs/{job_id}/events"]["post"]
+    for transition in TRANSITIONS:
+        assert f"| `{transition.event}` |" in fire["description"]
+    enum = document["components"]["schemas"]["EventIn"]["properties"]["event"]["enum"]
+    assert enum == [t.event for t in TRANSITIONS]
