@@ -27,7 +27,6 @@ from cam.errors import CamError, DesignError
 from cam.ops.regions import fill_geometry
 from cam.plan import OPERATIONS, place_design
 from cam.simulate import DEFAULT_TOLERANCE, SimulationResult, simulate
-from cam.simulate.report import DEFAULT_MIN_IOU
 from cam.svg import load_svg
 from cam.toolpath import Placement, Tool
 from machines.errors import MachineError
@@ -126,19 +125,19 @@ def check_program(
     shown, never approved) placed as the program was planned. `tool` is a library name or a
     `Tool`. Raises CamError / MachineError for input that cannot be read.
 
-    Engraving is judged by the design's paths (region, overlap and full depth along every
-    path); pockets and profiles by the stone their fills allow to go (region and depth only:
-    a pocket rightly leaves stone in corners finer than the tool, so neither overlap nor
-    full depth is asked of them)."""
+    Engraving is judged by the design's paths (region, and full depth along every path);
+    pockets and profiles by the stone their fills allow to go (region and depth only: a
+    pocket rightly leaves stone in corners finer than the tool, so full depth is not asked
+    of them)."""
     cutter = get_tool(tool) if isinstance(tool, str) else tool
-    paths, region, min_iou = None, None, DEFAULT_MIN_IOU
+    paths, region = None, None
     if svg is not None:
         loaded = place_design(load_svg(svg, tolerance=DESIGN_FLATTENING), placement or Placement())
         tolerance += loaded.tolerance
         if operation == "engrave":
             paths = loaded.paths
         else:
-            region, min_iou = fill_region(loaded.fills, operation, cutter.diameter), 0.0
+            region = fill_region(loaded.fills, operation, cutter.diameter)
     return simulate(
         gcode,
         cutter,
@@ -148,7 +147,6 @@ def check_program(
         design_paths=paths,
         region=region,
         tolerance=tolerance,
-        min_iou=min_iou,
     )
 
 

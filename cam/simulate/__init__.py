@@ -107,8 +107,8 @@ def simulate(
     `face` None fits the map around every cut and the design (no edge-of-face check then).
     The design region is `region` when given (pockets, profiles), else the engraving region
     of `design_paths` (objects with `.points`/`.closed`, or (n, 2) arrays); with neither the
-    report cannot be ok; `min_iou` is the least overlap of carved and region cells (0 for
-    operations that may rightly leave stone in the region, such as pockets' corners).
+    report cannot be ok; `min_iou` > 0 also requires that much overlap of carved and
+    region cells (by default the overlap is only reported).
     `initial` is the stone's (ny, nx) surface, flat Z0 by default.
     Raises `SimulationError` for a program the reader cannot follow.
     """

@@ -245,3 +245,26 @@ def test_any_faithful_engraving_passes_and_any_shifted_one_fails(
     shift = (0.3 * math.cos(angle), 0.3 * math.sin(angle))
     bad = run(_polyline_program(pts, depth, shift), depth=depth, paths=[pts], tool=tool, face=face)
     assert not bad.report.ok
+
+
+SHARP_V = Tool("v60-sharp", ToolKind.VBIT, 2.0, angle_deg=60.0)
+
+
+@pytest.mark.parametrize("res", [0.1, 0.05])
+@pytest.mark.parametrize("off", [0.0, 0.02])
+def test_hairline_v_grooves_within_tolerance_are_not_refused(res: float, off: float) -> None:
+    """A sharp V-bit 0.05 mm deep cuts a groove 0.06 mm wide: a few cells or fewer. Its cut,
+    even 0.02 mm beside the path (the contract's tolerance), is right and must pass."""
+    t = np.linspace(0, 2 * np.pi, 400)
+    circle = np.column_stack([10 + 5 * np.cos(t), 10 + 5 * np.sin(t)])
+    run_at = circle * (5 + off) / 5 + 10 * (1 - (5 + off) / 5)  # a circle 0.02 mm larger
+    body = "\n".join(f"G1 X{x:.4f} Y{y:.4f}" for x, y in run_at[1:])
+    gcode = (
+        f"G21 G90\nG1 Z3 F500\nG0 X{run_at[0, 0]:.4f} Y{run_at[0, 1]:.4f}\nM3 S20000\n"
+        f"G1 Z-0.05 F100\n{body}\nG1 Z3\nM30\n"
+    )
+    result = simulate(
+        gcode, SHARP_V, (0, 0, 20, 20), depth=0.05, resolution=res, design_paths=[circle], png=False
+    )
+    assert result.report.ok, result.report.reasons
+    assert result.report.iou is not None and result.report.iou > 0.3  # reported all the same
