@@ -43,8 +43,13 @@ def dedupe(paths: Iterable[DesignPath], tol: float) -> tuple[list[DesignPath], i
     seen: dict[tuple, list[tuple[float, float, DesignPath]]] = {}
     kept: list[DesignPath] = []
     dropped = 0
-    for path in paths:
-        cx, cy = (float(v) for v in path.points.mean(axis=0))
+    paths = list(paths)
+    if not paths:
+        return [], 0
+    counts = np.array([len(p.points) for p in paths])
+    sums = np.add.reduceat(np.concatenate([p.points for p in paths]), np.cumsum(counts) - counts)
+    means = (sums / counts[:, None]).tolist()
+    for path, (cx, cy) in zip(paths, means, strict=True):
         ix, iy = math.floor(cx / cell), math.floor(cy / cell)
         head = (path.closed, len(path.points))
         repeat = any(

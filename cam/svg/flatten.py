@@ -19,7 +19,7 @@ tens of thousands of segments costs milliseconds rather than a Python loop per c
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -228,12 +228,18 @@ def flatten_arcs(rows: np.ndarray, mats: np.ndarray, idx: np.ndarray, tol: float
 
 
 def flatten(
-    items: Sequence[tuple[Affine, Sequence[SubPath]]], tol: float, max_segments: int, eps: float
+    items: Sequence[tuple[Affine, Sequence[SubPath]]],
+    tol: float,
+    max_segments: int,
+    eps: float,
+    finish: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> list[list[np.ndarray]]:
     """Flatten every subpath of every (map, subpaths) item.
 
     Returns, per item, one (n, 2) array per subpath (in order), consecutive duplicate points
     (closer than eps) removed; the closing of closed subpaths is left to the caller.
+    finish, when given, maps all points at once (an isometry, such as the y flip to
+    machine space, keeps the error bound) before they are split into subpaths.
     """
     batch = _Batch()
     for mat, subs in items:
@@ -277,7 +283,10 @@ def flatten(
     keep[1:] = step2 > eps * eps
     keep[starts] = True
     new_starts = np.cumsum(keep)[starts] - 1
-    pieces = np.split(pts[keep], new_starts[1:])
+    pts = pts[keep]
+    if finish is not None:
+        pts = finish(pts)
+    pieces = np.split(pts, new_starts[1:])
     out: list[list[np.ndarray]] = []
     pos = 0
     for _, subs in items:

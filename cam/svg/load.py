@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import replace
 
@@ -49,12 +50,21 @@ def load_svg(
     geo = root_geometry(root)
     walker = Walker(doc, limits)
     _walk_root(walker, geo)
+    warnings = walker.warnings
+    size: list[float] = []
+
+    def to_machine(pts: np.ndarray) -> np.ndarray:
+        size.extend(_size(geo, pts, warnings))
+        pts[:, 1] = size[1] - pts[:, 1]  # y up, origin at the document's bottom-left
+        return pts
+
     try:
         flat = flatten(
             [(d.matrix, d.subpaths) for d in walker.drawn],
             tolerance,
             limits.max_segments,
             DEFAULT.coord_eps,
+            to_machine,
         )
     except SegmentLimitError:
         raise HostileInputError(
@@ -62,9 +72,8 @@ def load_svg(
         ) from None
     except CoordinateOverflowError as exc:
         raise DesignError(f"SVG refused: {exc}: the design is absurdly large") from None
-    warnings = walker.warnings
-    width, height = _size(geo, flat, warnings)
-    paths, fills = _assemble(walker.drawn, flat, height, warnings)
+    width, height = size if size else _size(geo, np.zeros((0, 2)), warnings)
+    paths, fills = _assemble(walker.drawn, flat, warnings)
     paths, dropped = dedupe(paths, tolerance)
     if not paths:
         detail = "; ".join(warnings[:3])
@@ -99,13 +108,12 @@ def _walk_root(walker: Walker, geo: RootGeometry) -> None:
     walker.children(root, replace(ctx, style=style, opacity=_opacity(own.get("opacity")), depth=2))
 
 
-def _size(
-    geo: RootGeometry, flat: list[list[np.ndarray]], warnings: list[str]
-) -> tuple[float, float]:
+def _size(geo: RootGeometry, pts: np.ndarray, warnings: list[str]) -> tuple[float, float]:
+    """Document width and height in mm; from the drawing's extent (document mm, y down)
+    where the SVG does not give them."""
     if geo.width_mm is not None and geo.height_mm is not None:
         return geo.width_mm, geo.height_mm
-    pts = [p for item in flat for p in item]
-    hi = np.concatenate(pts).max(axis=0) if pts else np.zeros(2)
+    hi = pts.max(axis=0) if len(pts) else np.zeros(2)
     width = geo.width_mm if geo.width_mm is not None else max(float(hi[0]), 0.0)
     height = geo.height_mm if geo.height_mm is not None else max(float(hi[1]), 0.0)
     warnings.append(
@@ -117,7 +125,7 @@ def _size(
 
 
 def _assemble(
-    drawn: list[Drawn], flat: list[list[np.ndarray]], height: float, warnings: list[str]
+    drawn: list[Drawn], flat: list[list[np.ndarray]], warnings: list[str]
 ) -> tuple[list[DesignPath], list[FillRegion]]:
     """Machine-space paths (fill outlines first, then strokes: SVG's paint order)."""
     paths: list[DesignPath] = []
@@ -129,9 +137,8 @@ def _assemble(
         rings: list[np.ndarray] = []
         strokes: list[DesignPath] = []
         degenerate = False
-        for sub, doc_pts in zip(d.subpaths, polylines, strict=True):
-            pts = np.column_stack([doc_pts[:, 0], height - doc_pts[:, 1]])
-            if len(pts) > 1 and np.hypot(*(pts[-1] - pts[0])) <= eps:
+        for sub, pts in zip(d.subpaths, polylines, strict=True):
+            if len(pts) > 1 and math.dist(pts[0], pts[-1]) <= eps:
                 pts = pts[:-1]  # back at the start: closed
                 closed = True
             else:
