@@ -18,11 +18,11 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from cam.arcs import Arc, arc_sweep
-from cam.ops.passes import CutSettings, cut_contour
+from cam.ops.passes import CutSettings, approach_offset, cut_contour
 from cam.ordering import Order
 from cam.toolpath import Move, MoveKind
 
-__all__ = ["AIR_CLEARANCE", "Contour", "Linker", "move_lengths", "oriented"]
+__all__ = ["AIR_CLEARANCE", "Contour", "Linker", "move_lengths", "oriented", "start_after"]
 
 # mm above Z0 where the descent slows to the plunge feed: enough for the stone's surface error
 # after probing, small enough not to crawl through air. Pocket levels below the first come
@@ -120,9 +120,53 @@ class Linker:
     def cut_all(
         self, contours: Sequence[Contour], order: Order, top: float, depths: Sequence[float]
     ) -> None:
-        for idx, rev, vertex in order:
-            c = contours[idx]
-            self.cut(oriented(c, rev, vertex), c.closed, top, depths, (idx, rev, vertex))
+        entries = [oriented(contours[i], r, v) for i, r, v in order]
+        for k, (idx, rev, vertex) in enumerate(order):
+            c, pts = contours[idx], entries[k]
+            if not c.closed:
+                self.cut(pts, False, top, depths, (idx, rev, vertex))
+                continue
+            nxt = entries[k + 1][0] if k + 1 < len(order) else None
+            ring, backwards = self._enter_ring(pts, top, depths, nxt)
+            self.cut(ring, True, top, depths, (idx, backwards, vertex))
+
+    def _enter_ring(
+        self, pts: np.ndarray, top: float, depths: Sequence[float], nxt: np.ndarray | None
+    ) -> tuple[np.ndarray, bool]:
+        """The ring arranged so the tool comes down exactly on pts[0] (the entry the ordering
+        chose) and, of the two directions round, the one that stops nearer the next entry."""
+        closed = np.vstack([pts, pts[:1]])
+        length = float(np.hypot(*np.diff(closed, axis=0).T).sum())
+        offset = approach_offset(length, top, depths, self.s)
+        best: tuple[float, np.ndarray, bool] | None = None
+        for backwards in (False, True):
+            ring = np.concatenate([pts[:1], pts[:0:-1]]) if backwards else pts
+            arranged = start_after(ring, offset)
+            gap = 0.0 if nxt is None else float(np.hypot(*(arranged[0] - nxt)))
+            if best is None or gap < best[0]:
+                best = (gap, arranged, backwards)
+        assert best is not None
+        return best[1], best[2]
+
+
+def start_after(ring: np.ndarray, offset: float) -> np.ndarray:
+    """The closed ring rotated to start `offset` mm along it from ring[0] (a vertex is added
+    there when it falls inside a segment: the same polygon, one point more)."""
+    closed = np.vstack([ring, ring[:1]])
+    seg = np.hypot(*np.diff(closed, axis=0).T)
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    if offset <= 1e-6 or offset >= cum[-1] - 1e-6:
+        return ring
+    i = int(np.searchsorted(cum, offset, side="right")) - 1
+    # within a nanometre of a vertex is that vertex: no needle-short segments
+    if offset - cum[i] <= 1e-6:
+        return np.concatenate([ring[i:], ring[:i]])
+    if cum[i + 1] - offset <= 1e-6:
+        j = (i + 1) % len(ring)
+        return np.concatenate([ring[j:], ring[:j]])
+    t = (offset - cum[i]) / seg[i]
+    point = closed[i] + t * (closed[i + 1] - closed[i])
+    return np.concatenate([point[None, :], ring[i + 1 :], ring[: i + 1]])
 
 
 def move_lengths(moves: Sequence[Move]) -> tuple[float, float]:

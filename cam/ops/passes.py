@@ -29,20 +29,20 @@ import numpy as np
 from cam.arcs import Arc, Line, fit_arcs
 from cam.toolpath import Move, MoveKind
 
-__all__ = ["CutSettings", "cut_contour", "pass_depths", "ramp_feed"]
+__all__ = ["CutSettings", "approach_offset", "cut_contour", "pass_depths", "ramp_feed"]
 
 # A contour shorter than this is a dot: plunged and retracted (mm; below machine resolution).
 MIN_CONTOUR_LENGTH = 1e-4
 _LINEAR = MoveKind.LINEAR
-_SAME = 1e-9  # mm: arc lengths closer than this are the same station
+_SAME = 1e-6  # mm: arc lengths closer than this (a nanometre) are the same station
 _SMALL = 48  # contours up to this many points are prepared in plain Python
 
 
 def pass_depths(depth: float, step_down: float) -> tuple[float, ...]:
     """Equal steps down to `depth`, none deeper than `step_down` (positive mm, last == depth)."""
     n = max(1, math.ceil(depth / step_down - 1e-9))
-    # rounded to a nanometre so that 0.3 / 3 reads 0.1, not 0.09999999999999999
-    return tuple(round(depth * k / n, 9) for k in range(1, n)) + (depth,)
+    # rounded to 1e-12 mm so that 0.3 / 3 reads 0.1, not 0.09999999999999999
+    return tuple(round(depth * k / n, 12) for k in range(1, n)) + (depth,)
 
 
 def ramp_feed(feed: float, plunge_feed: float, ramp_angle_deg: float) -> float:
@@ -312,6 +312,21 @@ def cut_contour(
     else:
         _cut_open(cutter, top, depths)
     return cutter.x, cutter.y
+
+
+def approach_offset(
+    length: float, top: float, depths: Sequence[float], settings: CutSettings
+) -> float:
+    """How far before points[0] (along a closed contour of this length) `cut_contour` comes
+    down: the linker puts points[0] this far after the vertex it wants to enter at."""
+    slope = settings.ramp_slope
+    if slope is None or length < MIN_CONTOUR_LENGTH:
+        return 0.0
+    levels = [top, *depths]
+    ramps = [(levels[k + 1] - levels[k]) / slope for k in range(len(depths))]
+    if max(ramps) > length:
+        return ((depths[-1] - top) / slope) % length
+    return ramps[0]
 
 
 def _cut_closed(c: _Cutter, top: float, depths: Sequence[float]) -> None:

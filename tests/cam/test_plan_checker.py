@@ -88,7 +88,7 @@ def violations(
         v.append("the toolpath does not end at safe height")
     step = tolerance / 4
     cut, full = [], []
-    max_slope = math.tan(math.radians(params.ramp_angle_deg)) + 1e-9
+    max_slope = math.tan(math.radians(params.ramp_angle_deg))
     prev = moves[0]
     for m, pts in move_samples(moves, step):
         if m.z < -depth - Z_EPS:
@@ -101,8 +101,8 @@ def violations(
             h = math.hypot(m.x - prev.x, m.y - prev.y)
             length = math.hypot(h, dz)
             if dz < 0 and m.z < 0 and length > 0 and m.kind is MoveKind.LINEAR:
-                if h > 1e-9 and -dz / h > max_slope:
-                    v.append(f"entry at slope {-dz / h:.4f} steeper than {max_slope:.4f}")
+                if h > 0 and -dz > h * max_slope + 1e-9:  # vertical plunges are checked by feed
+                    v.append(f"entry descends {-dz:.6f} mm over {h:.6f} mm: steeper than allowed")
                 if (m.feed or 0) * (-dz / length) > params.plunge_feed * (1 + 1e-9):
                     v.append(f"Z speed {(m.feed or 0) * -dz / length:.2f} > plunge feed")
             below = pts[pts[:, 2] < 0]

@@ -181,3 +181,14 @@ def test_placement_is_applied_before_cutting() -> None:
     placed = [(2.0 * paths[0][0] @ rot.T + [80.0, 5.0], False)]
     assert prog.placement == pl
     assert violations(prog.toolpaths[0].moves, placed, 0.3, 3.0, 0.02, PARAMS) == []
+
+
+def test_rings_are_entered_on_the_vertex_the_ordering_chose() -> None:
+    # the ramp of a ring starts on its entry vertex, so air travel is what the ordering planned
+    rings = [(circle(20 + 15 * k, 30 + 7 * (k % 3), 3, 24), True) for k in range(5)]
+    prog = plan_program(design_of(rings), PlanOptions(tool=BALL, params=PARAMS, depth=0.2))
+    vertices = np.vstack([r for r, _ in rings])
+    for m in prog.toolpaths[0].moves:
+        if m.kind is MoveKind.RAPID:
+            assert np.hypot(*(vertices - [m.x, m.y]).T).min() < 1e-9
+    assert violations(prog.toolpaths[0].moves, rings, 0.2, 3.0, 0.02, PARAMS) == []
