@@ -21,8 +21,10 @@ class ShapeError(ValueError):
 
 def _len(el: Element, name: str, ref: float, default: str = "0") -> float:
     text = el.get(name)
+    if text is None or text.strip() in ("", "auto"):  # SVG 2: auto size of a rect is 0
+        return to_px(default, ref)
     try:
-        return to_px(text if text is not None and text.strip() else default, ref)
+        return to_px(text, ref)
     except LengthError as exc:
         raise ShapeError(f"attribute {name}={text!r}: {exc}") from None
 
