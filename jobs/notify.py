@@ -235,6 +235,11 @@ class WebhookNotifier:
         return body
 
     def send(self, note: Notification) -> None:
+        if not self.settings.platform_webhook_secret:
+            # a signature with an empty key proves nothing: better visible in the outbox than
+            # a notice the platform cannot trust
+            raise DeliveryError("PLATFORM_WEBHOOK_SECRET is not set; the webhook is not sent "
+                                "unsigned")
         data = json.dumps(self.body(note), ensure_ascii=False, sort_keys=True).encode()
         headers = {
             "Content-Type": "application/json; charset=utf-8",

@@ -163,6 +163,13 @@ def test_webhook_is_signed_and_carries_no_personal_data(tmp_path, receiver) -> N
         assert personal not in text
 
 
+def test_webhook_without_a_secret_is_not_sent(tmp_path, receiver) -> None:
+    settings = _settings(tmp_path, platform_webhook_url=receiver.url, platform_webhook_secret="")
+    with pytest.raises(notify.DeliveryError, match="PLATFORM_WEBHOOK_SECRET"):
+        notify.deliver("receipt", PAYLOAD, settings)
+    assert receiver.requests == []
+
+
 def test_signature_expires(tmp_path) -> None:
     header = notify.sign(SECRET, 1_000_000, b"{}")
     assert notify.verify_signature(SECRET, header, b"{}", now=1_000_100)
