@@ -39,6 +39,8 @@ def order_paths(
     start: tuple[float, float] = (0.0, 0.0),
     budget_s: float = 0.3,
     must_precede: Sequence[tuple[int, int]] | None = None,
+    *,
+    returns: Sequence[bool] | None = None,
 ) -> Order:
     """Order paths to shorten air travel.
 
@@ -47,9 +49,14 @@ def order_paths(
     call may spend in all (the greedy tour is always finished, improvement stops at the budget);
     must_precede: (a, b) pairs meaning path a must be cut before path b.
 
+    returns: per path, whether an open path's cut ends back at the end it began from (an even
+    number of zigzag passes); such a path is left where it was entered.
+
     Returns [(index, reversed, start_vertex)] with every path exactly once: an open path is cut
     from its last point when reversed; a closed path is entered (and left) at start_vertex.
     """
+    if returns is not None:
+        return _order_returning(paths, closed, start, budget_s, must_precede, returns)
     deadline = time.perf_counter() + max(0.0, budget_s)
     n = len(paths)
     if len(closed) != n:
@@ -69,13 +76,47 @@ def order_paths(
     return result
 
 
+def _as_rings(
+    paths: Sequence[np.ndarray], closed: Sequence[bool], returns: Sequence[bool]
+) -> tuple[list[np.ndarray], list[bool], list[bool]]:
+    """An open path cut back to where it began is, for travel, a ring of its two ends."""
+    ring = [
+        bool(r) and not c and len(p) > 1 for p, c, r in zip(paths, closed, returns, strict=True)
+    ]
+    pts = [
+        np.stack([np.asarray(p)[0], np.asarray(p)[-1]]) if g else p
+        for p, g in zip(paths, ring, strict=True)
+    ]
+    return pts, [bool(c) or g for c, g in zip(closed, ring, strict=True)], ring
+
+
+def _order_returning(
+    paths: Sequence[np.ndarray],
+    closed: Sequence[bool],
+    start: tuple[float, float],
+    budget_s: float,
+    must_precede: Sequence[tuple[int, int]] | None,
+    returns: Sequence[bool],
+) -> Order:
+    pts, as_closed, ring = _as_rings(paths, closed, returns)
+    order = order_paths(pts, as_closed, start, budget_s, must_precede)
+    # a two-end ring entered at vertex 1 is the open path cut from its last point
+    return [(i, v == 1, 0) if ring[i] else (i, r, v) for i, r, v in order]
+
+
 def air_travel(
     paths: Sequence[np.ndarray],
     closed: Sequence[bool],
     order: Order,
     start: tuple[float, float] = (0.0, 0.0),
+    *,
+    returns: Sequence[bool] | None = None,
 ) -> float:
     """Length of the straight XY links from start through the paths in the given order."""
+    if returns is not None:
+        pts, as_closed, ring = _as_rings(paths, closed, returns)
+        order = [(i, False, int(r)) if ring[i] else (i, r, v) for i, r, v in order]
+        return air_travel(pts, as_closed, order, start)
     seq = [o[0] for o in order]
     rev = [bool(o[1]) for o in order]
     vertex = [int(o[2]) for o in order]

@@ -19,7 +19,7 @@ from cam.design import Design, FillRegion
 from cam.errors import DesignError, PlacementError, PlanOptionsError
 from cam.ops.emit import Contour, Linker, move_lengths
 from cam.ops.engrave import engrave_contours
-from cam.ops.passes import CutSettings, pass_depths, ramp_feed
+from cam.ops.passes import CutSettings, open_cut_returns, pass_depths, ramp_feed
 from cam.ops.pocket import pocket_area, pocket_rings
 from cam.ops.profile import profile_contours
 from cam.ordering import order_paths
@@ -62,22 +62,24 @@ def plan_program(design: Design, options: PlanOptions) -> Program:
     contours, precedence, op_warnings = _contours(placed, options)
     warnings += op_warnings
     check_face(contours, face, options.tolerance)
+    settings = _settings(options, placed)
     order = order_paths(
         [c.points for c in contours],
         [c.closed for c in contours],
         start=(0.0, 0.0),
         budget_s=options.ordering_budget_s,
         must_precede=precedence or None,
+        returns=_returns(contours, depths, settings),
     )
     if options.operation == "pocket":
         area = pocket_area(placed.fills, options.tool.radius, options.tolerance)
-        linker = Linker(options.safe_z, _settings(options, placed), stay_down_within=area)
+        linker = Linker(options.safe_z, settings, stay_down_within=area)
         top = 0.0
         for d in depths:  # the whole pocket level by level, inner rings first in each level
             linker.cut_all(contours, order, top, (d,))
             top = d
     else:
-        linker = Linker(options.safe_z, _settings(options, placed))
+        linker = Linker(options.safe_z, settings)
         linker.cut_all(contours, order, 0.0, depths)
     linker.finish()
     toolpath = Toolpath(
@@ -182,6 +184,20 @@ def _fills(placed: Design, op: str) -> tuple[FillRegion, ...]:
             f"(engrave follows its {len(placed.paths)} path(s) instead)"
         )
     return placed.fills
+
+
+def _returns(
+    contours: list[Contour], depths: tuple[float, ...], settings: CutSettings
+) -> list[bool]:
+    """Which open contours end where they began (zigzag passes), for the ordering."""
+    out = []
+    for c in contours:
+        if c.closed:
+            out.append(False)
+            continue
+        length = float(np.hypot(*np.diff(c.points, axis=0).T).sum()) if len(c.points) > 1 else 0.0
+        out.append(open_cut_returns(length, 0.0, depths, settings))
+    return out
 
 
 def _settings(options: PlanOptions, placed: Design) -> CutSettings:

@@ -29,7 +29,14 @@ import numpy as np
 from cam.arcs import Arc, Line, fit_arcs
 from cam.toolpath import Move, MoveKind
 
-__all__ = ["CutSettings", "approach_offset", "cut_contour", "pass_depths", "ramp_feed"]
+__all__ = [
+    "CutSettings",
+    "approach_offset",
+    "cut_contour",
+    "open_cut_returns",
+    "pass_depths",
+    "ramp_feed",
+]
 
 # A contour shorter than this is a dot: plunged and retracted (mm; below machine resolution).
 MIN_CONTOUR_LENGTH = 1e-4
@@ -355,6 +362,27 @@ def _cut_closed(c: _Cutter, top: float, depths: Sequence[float]) -> None:
         c.flat_forward(length if k == len(depths) - 1 else length - ramps[k + 1], -d)
 
 
+def _end_to_end_runs(ramp: float, length: float) -> int:
+    """0 when an open path takes its ramp out and back; else how many end-to-end runs."""
+    return 0 if ramp <= 2.0 * length else math.ceil(ramp / length)
+
+
+def open_cut_returns(
+    length: float, top: float, depths: Sequence[float], settings: CutSettings
+) -> bool:
+    """Whether `cut_contour` on an open contour of this length stops at the end it started
+    from (an even number of end-to-end runs), which the ordering must know."""
+    if length < MIN_CONTOUR_LENGTH:
+        return True
+    at_start, prev, slope = True, top, settings.ramp_slope
+    for d in depths:
+        if slope is not None and _end_to_end_runs((d - prev) / slope, length) % 2 == 1:
+            at_start = not at_start
+        at_start = not at_start
+        prev = d
+    return at_start
+
+
 def _cut_open(c: _Cutter, top: float, depths: Sequence[float]) -> None:
     length, slope = c.line.length, c.s.ramp_slope
     c.begin(0.0)
@@ -367,14 +395,14 @@ def _cut_open(c: _Cutter, top: float, depths: Sequence[float]) -> None:
             c.plunge(-d)
         else:
             ramp = (d - prev) / slope
-            if ramp <= 2.0 * length:
+            m = _end_to_end_runs(ramp, length)
+            if m == 0:
                 # out and back over half the ramp each way, descending both ways
                 mid = here + (ramp / 2.0 if at_start else -ramp / 2.0)
                 c.leg(here, mid, -prev, -(prev + d) / 2.0)
                 c.leg(mid, here, -(prev + d) / 2.0, -d)
             else:
                 # shorter than the ramp: run end to end m times, descending
-                m = math.ceil(ramp / length)
                 a, b = here, there
                 for i in range(m):
                     c.leg(a, b, -(prev + (d - prev) * i / m), -(prev + (d - prev) * (i + 1) / m))

@@ -111,3 +111,21 @@ def test_lower_levels_start_from_the_cleared_depth() -> None:
     sq = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
     _, out = run(sq, True, (0.3,), RAMP, top=0.2)
     assert max(m.z for m in out) <= -0.2 and min(m.z for m in out) == -0.3
+
+
+@given(
+    length=st.floats(0.01, 30.0),
+    passes=st.integers(1, 6),
+    slope=st.sampled_from([None, 0.01, 0.0524, 1.0]),
+)
+def test_open_cut_returns_says_where_the_cut_stops(
+    length: float, passes: int, slope: float | None
+) -> None:
+    from cam.ops.passes import open_cut_returns
+
+    s = CutSettings(300.0, 60.0, 300.0, slope, None)
+    depths = tuple(0.1 * k for k in range(1, passes + 1))
+    line = np.array([[0.0, 0.0], [length, 0.0]])
+    out: list[Move] = []
+    end = cut_contour(line, False, 0.0, depths, s, out, lambda x, y: None)
+    assert (end == (0.0, 0.0)) is open_cut_returns(length, 0.0, depths, s)

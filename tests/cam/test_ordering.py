@@ -118,3 +118,28 @@ def test_twenty_thousand_paths_in_well_under_half_a_second() -> None:
     # 0.5 s on an idle machine; a CI host busy with other suites gets a proportional allowance
     busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
     assert best < 0.5 * busy
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=path_sets(), flags=st.lists(st.booleans(), min_size=25, max_size=25))
+def test_paths_that_return_to_their_entry_are_ordered_as_such(
+    data: tuple[list[np.ndarray], list[bool]], flags: list[bool]
+) -> None:
+    paths, closed = data
+    returns = flags[: len(paths)]
+    order = order_paths(paths, closed, budget_s=0.05, returns=returns)
+    assert _is_permutation(order, len(paths))
+    identity = [(i, False, 0) for i in range(len(paths))]
+    travel = air_travel(paths, closed, order, returns=returns)
+    assert travel <= air_travel(paths, closed, identity, returns=returns) + 1e-9
+
+
+def test_a_returning_stroke_is_left_where_it_was_entered() -> None:
+    # two strokes; cut back and forth an even number of times, the first ends at its start
+    a = np.array([[0.0, 0.0], [50.0, 0.0]])
+    b = np.array([[0.0, 1.0], [50.0, 1.0]])
+    plain = order_paths([a, b], [False, False])
+    back = order_paths([a, b], [False, False], returns=[True, True])
+    assert air_travel([a, b], [False, False], plain) == pytest.approx(1.0)
+    assert air_travel([a, b], [False, False], back, returns=[True, True]) == pytest.approx(1.0)
+    assert back[1][1] is False  # b entered at its near end (0, 1), next to where a left off
