@@ -21,10 +21,10 @@ How one arc is accepted, for a run of vertices p_s .. p_e:
   the centre offsets I/J stay well conditioned), radius at most ``max_radius`` (so
   near-collinear vertices stay lines), and the sweep not numerically degenerate.
 
-Runs grow greedily from each start: a batch of short lengths is tested in one vectorized
-call, longer runs by doubling then a batched bisection, so the work is O(n log n). A
-vectorized pre-screen of every start at ``min_points`` lets straight stretches skip the
-search entirely.
+Runs grow greedily from each start. A first vectorized pass tries every start with the
+short run lengths at once (straight stretches are skipped in bulk, short arcs taken as
+found); a run that reaches the longest length tried grows by a guess from its neighbours,
+doubling, then a batched bisection, so the work stays O(n log n).
 
 Machine coordinates: Y is up, so counter-clockwise (G3) is the mathematical positive sense.
 """
@@ -38,12 +38,11 @@ import numpy as np
 
 __all__ = ["Arc", "Line", "arc_sweep", "fit_arcs", "sample_elements"]
 
-_FIRST = 8  # run lengths tried at once from a start: most arcs in real designs are short
-_WHOLE = 48  # vertices left: up to this many on a smooth path, try every run length at once
-_BATCH = 16  # run lengths tried at once while bisecting
+_FIRST = 4  # run lengths tried per start in the first pass: most arcs are short
+_FIRST_BLOCK = 128  # starts tried per call of the first pass
+_WHOLE = 48  # vertices: a path this small is first tried with every run length at once
 _BATCH_CELLS = 2048  # vertices x lengths per call beyond which the bisection narrows
 _MIN_SAGITTA = 1e-6  # mm: an arc bulging less than this off its chord is a line
-_PRESCREEN_FROM = 12  # vertices left: below this, testing each start directly is cheaper
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,21 +90,25 @@ def fit_arcs(
     if n < 2:
         return out
     z = pts[:, 0] + 1j * pts[:, 1]
-    # screening every start costs one vectorized call: worth it once a straight stretch shows
-    starts_ok: np.ndarray | None = None
+    # a small path is tried whole from each start while it keeps giving long arcs (a ring:
+    # two calls in all); the first pass takes over at the first short arc or straight part
+    first = None if n <= _WHOLE else _FirstPass(z, min_points, limits)
     s = 0
     while s < n - 1:
-        if starts_ok is not None and not starts_ok[s]:
-            s = _emit_lines(pts, s, _next_true(starts_ok, s), out)
+        if first is None:
+            whole = np.arange(min_points, n - s + 1)
+            found = _best_of(z, s, whole, limits) if len(whole) else None
+            if found is None or found[0] < min_points + _FIRST - 1:
+                first = _FirstPass(z, min_points, limits)
+                continue
+            length, centre, ccw = found
+        elif not first.opens[s]:
+            s = _emit_lines(pts, s, int(first.next_open[s]), out)
             continue
-        smooth = starts_ok is None  # no straight stretch met yet: likely one long arc
-        found = _longest_arc(z, s, min_points, limits, smooth) if n - s >= min_points else None
-        if found is None:
-            if starts_ok is None and n - s >= _PRESCREEN_FROM:
-                starts_ok = _prescreen(z, min_points, limits)
-            s = _emit_lines(pts, s, s + 1, out)
-            continue
-        length, centre, ccw = found
+        else:
+            length, centre, ccw = first.arc(s)
+            if length == first.top and n - s > length:  # may run on: grow it
+                length, centre, ccw = _grow(z, s, (length, centre, ccw), first.guess(s), limits)
         e = s + length - 1
         out.append(
             Arc(
@@ -183,53 +186,107 @@ def _emit_lines(pts: np.ndarray, s: int, stop: int, out: list[Line | Arc]) -> in
     return stop
 
 
-def _next_true(flags: np.ndarray, s: int) -> int:
-    """First index after s whose flag is set, or the last vertex."""
-    nxt = np.flatnonzero(flags[s + 1 :])
-    return s + 1 + int(nxt[0]) if len(nxt) else len(flags)
+class _FirstPass:
+    """Which starts can open an arc, and how long the short ones are, found in bulk.
 
-
-def _prescreen(z: np.ndarray, m: int, limits: _Limits) -> np.ndarray:
-    """(n - 1,) bool: whether the run of ``m`` vertices from each start is a valid arc.
-
-    Starts too close to the end to hold ``m`` vertices are False.
+    Two vectorized levels instead of a call per start: every start is screened with the
+    shortest run (min_points vertices), so straight stretches are skipped in bulk; the
+    starts that pass are then tried, a block at a time and only when the walk reaches them
+    (a long arc skips many), with every length up to min_points + _FIRST - 1. Short arcs are
+    taken from there; runs that reach the longest length tried are grown further.
     """
-    flags = np.zeros(len(z) - 1, dtype=bool)
-    if len(z) >= m:
-        win = np.lib.stride_tricks.sliding_window_view(z, m)
-        q = win - win[:, :1]
-        flags[: len(q)] = _check(q, np.full(len(q), m - 1), limits)[0]
-    return flags
+
+    def __init__(self, z: np.ndarray, m: int, limits: _Limits) -> None:
+        n = len(z)
+        self._z, self._m, self._limits = z, m, limits
+        self.top = m + _FIRST - 1
+        self.opens = np.zeros(n, dtype=bool)  # a run of m vertices from here is an arc
+        self.length = np.full(n, -1, dtype=np.int64)  # longest run tried (-1: not yet)
+        self._centre = np.zeros(n, dtype=np.complex128)
+        self._ccw = np.zeros(n, dtype=bool)
+        if n <= _FIRST_BLOCK:  # one call does it all; screening first would only add one
+            self._try(np.arange(max(n - m + 1, 0)))
+            self.opens = self.length > 0
+        elif n >= m:
+            self.opens[: n - m + 1] = self._runs(np.arange(n - m + 1), np.array([m]))[0][:, 0]
+        self.next_open = _next_index(self.opens)
+
+    def arc(self, s: int) -> tuple[int, complex, bool]:
+        if self.length[s] < 0:
+            self._try(s + np.flatnonzero(self.opens[s : s + _FIRST_BLOCK]))
+        return int(self.length[s]), complex(self._centre[s]), bool(self._ccw[s])
+
+    def _try(self, starts: np.ndarray) -> None:
+        if not len(starts):
+            return
+        ok, centre, ccw = self._runs(starts, np.arange(self._m, self.top + 1))
+        col = ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)  # the longest valid
+        rows = np.arange(len(starts))
+        self.length[starts] = np.where(ok.any(axis=1), self._m + col, 0)
+        self._centre[starts] = centre[rows, col]
+        self._ccw[starts] = ccw[rows, col]
+
+    def guess(self, s: int) -> int:
+        """A first length to try for a run from s: the starts after s that also reach the top
+        length (as far as they have been tried) suggest the curve goes on that far."""
+        ahead = self.length[s : s + _FIRST_BLOCK] == self.top
+        reach = int(np.argmin(ahead)) if not ahead.all() else len(ahead)
+        return reach + self.top - 1
+
+    def _runs(
+        self, starts: np.ndarray, lengths: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """_check for every (start, length): ok, centres and ccw, each (starts, lengths).
+
+        Runs that would pass the last vertex are not valid.
+        """
+        z, span = self._z, int(lengths.max())
+        padded = np.concatenate([z, np.full(span - 1, z[-1])])
+        windows = np.lib.stride_tricks.sliding_window_view(padded, span)[starts]
+        q = np.repeat(windows - windows[:, :1], len(lengths), axis=0)
+        ends = np.tile(lengths - 1, len(starts))
+        ok, centre, ccw = _check(q, ends, self._limits)
+        ok &= np.repeat(starts, len(lengths)) + ends < len(z)
+        shape = (len(starts), len(lengths))
+        return ok.reshape(shape), centre.reshape(shape), ccw.reshape(shape)
 
 
-def _longest_arc(
-    z: np.ndarray, s: int, m: int, limits: _Limits, smooth: bool
-) -> tuple[int, complex, bool] | None:
-    """The longest valid arc from vertex s found by the greedy search: (length, centre, ccw)."""
+def _next_index(flags: np.ndarray) -> np.ndarray:
+    """For each index, the first index at or after it whose flag is set (len - 1 if none)."""
+    n = len(flags)
+    at = np.where(flags, np.arange(n), n - 1)
+    return np.minimum.accumulate(at[::-1])[::-1]
+
+
+def _grow(
+    z: np.ndarray, s: int, best: tuple[int, complex, bool], guess: int, limits: _Limits
+) -> tuple[int, complex, bool]:
+    """Grow a valid run from s beyond its length best[0]: try ``guess``, gallop, then bisect."""
     rem = len(z) - s  # vertices available, counting s
-    top = rem if smooth and rem <= _WHOLE else min(m + _FIRST - 1, rem)
-    best = _best_of(z, s, np.arange(m, top + 1), limits)
-    if best is None:
-        return None
-    lo = best[0]
-    if lo < top or lo == rem:
-        return best
-    hi = None
+    lo, hi = best[0], None
+    reach = min(max(guess, 2 * lo), rem)
+    if (reach - lo) * reach <= _BATCH_CELLS:  # every length up to the guess in one call
+        found = _best_of(z, s, np.arange(lo + 1, reach + 1), limits)
+        if found is None or found[0] < reach:
+            return best if found is None else found
+        best, lo = found, found[0]
+        reach = min(2 * lo, rem)
     while hi is None and lo < rem:  # gallop
-        trial = _best_of(z, s, np.array([min(2 * lo, rem)]), limits)
+        trial = _best_of(z, s, np.array([reach]), limits)
         if trial is None:
-            hi = min(2 * lo, rem)
+            hi = reach
         else:
             best, lo = trial, trial[0]
+            reach = min(2 * lo, rem)
     while hi is not None and hi - lo > 1:  # batched bisection of the gap (lo valid, hi not)
         # a batch costs (candidates x span): wide on short runs, plain bisection on long ones
-        width = max(1, min(_BATCH, _BATCH_CELLS // hi, hi - lo - 1))
+        width = max(1, min(_BATCH_CELLS // hi, hi - lo - 1))
         cands = np.unique(lo + (hi - lo) * np.arange(1, width + 1) // (width + 1))
-        trial = _best_of(z, s, cands, limits)
-        if trial is None:
+        found = _best_of(z, s, cands, limits)
+        if found is None:
             hi = int(cands[0])
             continue
-        best, lo = trial, trial[0]
+        best, lo = found, found[0]
         above = cands[cands > lo]
         hi = int(above[0]) if len(above) else hi
     return best
