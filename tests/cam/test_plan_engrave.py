@@ -192,3 +192,28 @@ def test_rings_are_entered_on_the_vertex_the_ordering_chose() -> None:
         if m.kind is MoveKind.RAPID:
             assert np.hypot(*(vertices - [m.x, m.y]).T).min() < 1e-9
     assert violations(prog.toolpaths[0].moves, rings, 0.2, 3.0, 0.02, PARAMS) == []
+
+
+def test_twenty_thousand_segments_plan_in_well_under_half_a_second() -> None:
+    import os
+    import time
+
+    rng = np.random.default_rng(0)
+    rings = [
+        DesignPath(
+            circle(*(rng.random(2) * 90 + 5), 0.5 + rng.random() * 2, 10), True, f"r{k}", "fill"
+        )
+        for k in range(2000)
+    ]
+    design = Design(100.0, 100.0, tuple(rings), (), 0.01, "20k segments")
+    assert design.segment_count == 20_000
+    opts = PlanOptions(tool=BALL, params=PARAMS, arcs=False)
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.perf_counter()
+        prog = plan_program(design, opts)
+        best = min(best, time.perf_counter() - t0)
+    assert prog.toolpaths[0].passes == 3
+    # 0.5 s on an idle machine; a CI host busy with other suites gets a proportional allowance
+    busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert best < 0.5 * busy
