@@ -34,6 +34,7 @@ def test_seed_then_list_and_show(settings, session_factory, capsys):
     shown = capsys.readouterr().out
     assert "DEMO-WEDDING-0001" in shown and "create" in shown and "awaiting_piece" in shown
     assert "NGTC-2026-070002 bi_disc" in shown and "FREE-XIANGYUN" in shown
+    assert "side effects" not in shown  # nothing has happened to it yet
     assert main(["jobs", "show", str(first + 999)], settings) == 1
 
 
@@ -41,3 +42,26 @@ def test_run_py_dispatches_to_the_cli():
     done = subprocess.run([sys.executable, str(ROOT / "run.py"), "jobs", "--help"],
                           capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 0 and "list" in done.stdout and "show" in done.stdout
+
+
+def test_show_lists_the_side_effects_and_their_failures(settings, session_factory, capsys):
+    from jobs.engine import fire
+    from jobs.types import Actor
+    from workshop.models import Outbox, User
+
+    main(["seed"], settings)
+    capsys.readouterr()
+    with session_factory() as s:
+        job_id = s.scalar(select(Job.id).where(Job.route == "machine"))
+        clerk = s.scalar(select(User).where(User.role == "store_clerk"))
+        fire(s, job_id, "receive", actor=Actor("user", clerk.id, clerk.username, clerk.role),
+             version=None, data={"channel": "store_counter", "mass_g": "28.15"},
+             settings=settings)
+    with session_factory() as s:
+        row = s.scalar(select(Outbox).where(Outbox.kind == "notify"))
+        row.status, row.attempts, row.last_error = "failed", 8, "SMTP 421 try later"
+        s.commit()
+    assert main(["jobs", "show", str(job_id)], settings) == 0
+    shown = capsys.readouterr().out
+    assert "notify:receipt" in shown and "failed" in shown and "SMTP 421" in shown
+    assert "generate_program" in shown and "pending" in shown

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from workshop.models import Assignment, Certificate, Design, Event, Job, Order, Piece
+from workshop.models import Assignment, Certificate, Design, Event, Job, Order, Outbox, Piece
 
 __all__ = ["list_jobs", "show_job"]
 
@@ -49,6 +49,8 @@ def show_job(factory: sessionmaker[Session], job_id: int,
             Certificate.piece_id == piece.id).order_by(Certificate.version)).all()
         assignment = session.scalar(select(Assignment).where(
             Assignment.job_id == job_id, Assignment.active.is_(True)))
+        effects = session.scalars(select(Outbox).where(Outbox.job_id == job_id)
+                                  .order_by(Outbox.id)).all()
     out(f"Job {job.id}  ·  order {order.platform_ref} line {job.line_no}  ·  "
         f"version {job.version}")
     out(f"  piece     {piece.certificate_no} {piece.shape} ({piece.material}, "
@@ -72,4 +74,11 @@ def show_job(factory: sessionmaker[Session], job_id: int,
         note = f"  {e.note}" if e.note else ""
         files = f"  [{len(e.attachments)} file(s)]" if e.attachments else ""
         out(f"  {e.seq:>3}  {when}  {e.event:<17} {moved:<40} {e.actor}{note}{files}")
+    if effects:
+        out("  side effects")
+    for row in effects:
+        what = row.kind + (f":{row.payload.get('kind')}" if row.kind == "notify" else "")
+        error = f"  last error: {row.last_error}" if row.last_error else ""
+        out(f"  {row.id:>5}  {what:<28} {row.status:<10} attempts {row.attempts}/"
+            f"{row.max_attempts}{error}")
     return 0
