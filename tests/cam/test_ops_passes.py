@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cam.ops.passes import CutSettings, cut_contour, pass_depths, ramp_feed
@@ -21,6 +21,7 @@ PLUNGE = CutSettings(
 )
 
 
+@settings(deadline=None)
 @given(depth=st.floats(0.001, 5.0), step=st.floats(0.01, 2.0))
 def test_pass_depths_are_equal_steps_no_deeper_than_step_down(depth: float, step: float) -> None:
     d = pass_depths(depth, step)
@@ -31,6 +32,7 @@ def test_pass_depths_are_equal_steps_no_deeper_than_step_down(depth: float, step
     assert np.ptp(steps) < 1e-8
 
 
+@settings(deadline=None)
 @given(feed=st.floats(1, 5000), plunge=st.floats(1, 5000), angle=st.floats(0.5, 90))
 def test_ramp_feed_keeps_z_speed_at_most_the_plunge_feed(
     feed: float, plunge: float, angle: float
@@ -113,6 +115,7 @@ def test_lower_levels_start_from_the_cleared_depth() -> None:
     assert max(m.z for m in out) <= -0.2 and min(m.z for m in out) == -0.3
 
 
+@settings(deadline=None)
 @given(
     length=st.floats(0.01, 30.0),
     passes=st.integers(1, 6),
@@ -129,3 +132,35 @@ def test_open_cut_returns_says_where_the_cut_stops(
     out: list[Move] = []
     end = cut_contour(line, False, 0.0, depths, s, out, lambda x, y: None)
     assert (end == (0.0, 0.0)) is open_cut_returns(length, 0.0, depths, s)
+
+
+@settings(deadline=None)
+@given(
+    n=st.integers(3, 12),
+    seed=st.integers(0, 10_000),
+    frac=st.floats(0.0, 1.0),
+)
+def test_start_after_rotates_the_ring_to_a_point_offset_along_it(
+    n: int, seed: int, frac: float
+) -> None:
+    from cam.ops.emit import start_after
+
+    rng = np.random.default_rng(seed)
+    a = np.sort(rng.random(n)) * 2 * np.pi
+    ring = np.column_stack([np.cos(a), np.sin(a)]) * (1 + rng.random((n, 1)))
+    closed = np.vstack([ring, ring[:1]])
+    length = float(np.linalg.norm(np.diff(closed, axis=0), axis=1).sum())
+    out = start_after(ring, frac * length)
+    assert len(out) in (n, n + 1)
+    # every original vertex is kept, in the same cyclic order
+    idx = [int(np.argmin(np.linalg.norm(ring - p, axis=1))) for p in out]
+    kept = [i for i, p in zip(idx, out, strict=True) if np.allclose(ring[i], p)]
+    assert sorted(kept) == list(range(n))
+    k0 = kept.index(min(kept))
+    assert kept[k0:] + kept[:k0] == list(range(n))
+    # and the new start is `offset` along the ring from the old one
+    from shapely.geometry import LinearRing, Point
+
+    lr = LinearRing(ring)
+    along = lr.project(Point(out[0]))
+    assert min(abs(along - frac * length), length - abs(along - frac * length)) < 1e-6
