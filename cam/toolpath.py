@@ -7,10 +7,10 @@ flipped at import), Z0 the stone's top surface, cutting at negative Z. Feeds are
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class ToolKind(str, Enum):
+class ToolKind(StrEnum):
     """Cutting-edge shapes the CAM understands (diamond burrs map onto these)."""
 
     FLAT = "flat"  # flat end mill, cylinder burr
@@ -52,7 +52,7 @@ class CuttingParams:
     stepover: float = 0.4  # fraction of the tool diameter, for pockets
 
 
-class MoveKind(str, Enum):
+class MoveKind(StrEnum):
     RAPID = "rapid"  # G0
     LINEAR = "linear"  # G1
     ARC_CW = "arc_cw"  # G2, XY plane
