@@ -69,6 +69,15 @@ class CutSettings:
     arc_tolerance: float | None  # fit G2/G3 on flat stretches within this; None = lines only
 
 
+def _between(z0: float, z1: float, t: float) -> float:
+    """z0 + t (z1 - z0), exactly z1 at t >= 1 and never outside [z0, z1] by rounding: a ramp
+    must not dip a femtometre below the depth it was asked for."""
+    if t >= 1.0:
+        return z1
+    z = z0 + (z1 - z0) * t
+    return min(max(z, min(z0, z1)), max(z0, z1))
+
+
 def _small_polyline(
     pts: list[list[float]], closed: bool
 ) -> tuple[list[tuple[float, float]], list[float]]:
@@ -193,7 +202,7 @@ class _Cutter:
         else:
             feed = self.s.ramp_feed
             for x, y, d in st:
-                out.append(Move(_LINEAR, x, y, z0 + (z1 - z0) * d / total, feed))
+                out.append(Move(_LINEAR, x, y, _between(z0, z1, d / total), feed))
         self.x, self.y = st[-1][0], st[-1][1]
 
     def cyclic_leg(self, s0: float, s1: float, z0: float, z1: float) -> None:
@@ -205,8 +214,8 @@ class _Cutter:
         while s < s1 - 1e-12:
             lap_end = (math.floor(s / length + 1e-12) + 1) * length
             e = min(s1, lap_end)
-            za = z0 + (z1 - z0) * (s - s0) / (s1 - s0)
-            zb = z0 + (z1 - z0) * (e - s0) / (s1 - s0)
+            za = _between(z0, z1, (s - s0) / (s1 - s0))
+            zb = _between(z0, z1, (e - s0) / (s1 - s0))
             base = lap_end - length
             self.leg(s - base, e - base, za, zb)
             s = e
@@ -405,7 +414,8 @@ def _cut_open(c: _Cutter, top: float, depths: Sequence[float]) -> None:
                 # shorter than the ramp: run end to end m times, descending
                 a, b = here, there
                 for i in range(m):
-                    c.leg(a, b, -(prev + (d - prev) * i / m), -(prev + (d - prev) * (i + 1) / m))
+                    za, zb = -_between(prev, d, i / m), -_between(prev, d, (i + 1) / m)
+                    c.leg(a, b, za, zb)
                     a, b = b, a
                 if m % 2 == 1:
                     at_start = not at_start

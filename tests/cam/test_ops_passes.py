@@ -154,7 +154,7 @@ def test_start_after_rotates_the_ring_to_a_point_offset_along_it(
     assert len(out) in (n, n + 1)
     # every original vertex is kept, in the same cyclic order
     idx = [int(np.argmin(np.linalg.norm(ring - p, axis=1))) for p in out]
-    kept = [i for i, p in zip(idx, out, strict=True) if np.allclose(ring[i], p)]
+    kept = [i for i, p in zip(idx, out, strict=True) if np.array_equal(ring[i], p)]
     assert sorted(kept) == list(range(n))
     k0 = kept.index(min(kept))
     assert kept[k0:] + kept[:k0] == list(range(n))

@@ -217,3 +217,12 @@ def test_twenty_thousand_segments_plan_in_well_under_half_a_second() -> None:
     # 0.5 s on an idle machine; a CI host busy with other suites gets a proportional allowance
     busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
     assert best < 0.5 * busy
+
+
+@pytest.mark.parametrize("depth", [0.3, 0.7, 0.1 + 0.2, 1.1, 0.35])
+@pytest.mark.parametrize("shape", ["square", "short line (zigzag ramp)", "tiny ring (helix)"])
+def test_never_a_hair_below_the_depth(shape: str, depth: float) -> None:
+    prog = plan_program(
+        design_of(SHAPES[shape]), PlanOptions(tool=BALL, params=PARAMS, depth=depth)
+    )
+    assert min(m.z for m in prog.toolpaths[0].moves) == -depth  # exactly, no rounding below
