@@ -10,6 +10,7 @@ from shapely.ops import unary_union
 from cam.design import FillRegion
 from cam.ops.emit import Contour
 from cam.ops.regions import (
+    check_holes,
     check_offset,
     fill_geometry,
     name_rings,
@@ -28,8 +29,9 @@ def profile_contours(
     """Tool-centre contours, (inner, outer) precedence pairs, and warnings.
 
     Inside: the region shrunk by the radius (refused where a part vanishes or splits, since
-    the cut would miss drawn detail). Outside: the region grown by the radius; regions closer
-    together than the tool diameter merge, which is said in a warning.
+    the cut would miss drawn detail). Outside: the region grown by the radius (refused where a
+    hole is narrower than the tool); regions closer together than the tool diameter merge,
+    which is said in a warning.
     """
     warnings: list[str] = []
     contours: list[Contour] = []
@@ -40,6 +42,8 @@ def profile_contours(
         region = unary_union([g for _, g in geoms])  # overlapping fills share one outline
         contours = rings_of(polygons(offset(region, -radius, tolerance)), "")
     else:
+        for fill_id, geom in geoms:
+            check_holes(fill_id, geom, radius, tolerance)
         parts = sum(len(polygons(g)) for _, g in geoms)
         merged = polygons(offset(unary_union([g for _, g in geoms]), radius, tolerance))
         if len(merged) < parts:

@@ -22,6 +22,7 @@ from cam.errors import ToolError
 from cam.ops.emit import Contour
 
 __all__ = [
+    "check_holes",
     "check_offset",
     "fill_geometry",
     "name_rings",
@@ -103,6 +104,19 @@ def check_offset(fill_id: str, geom: BaseGeometry, radius: float, tolerance: flo
                 f"element '{fill_id}': a filled part ({size}) has a neck narrower than the "
                 f"tool (diameter {2 * radius:.3f} mm); the tool would leave it uncut"
             )
+
+
+def check_holes(fill_id: str, geom: BaseGeometry, radius: float, tolerance: float) -> None:
+    """Refuse a hole the tool cannot run round from outside (an outside profile would lose it)."""
+    for part in polygons(geom):
+        for ring in part.interiors:
+            hole = Polygon(ring)
+            if offset(hole, -radius, tolerance).is_empty:
+                xmin, ymin, xmax, ymax = hole.bounds
+                raise ToolError(
+                    f"element '{fill_id}': a hole ({xmax - xmin:.3f} x {ymax - ymin:.3f} mm) is "
+                    f"narrower than the tool (diameter {2 * radius:.3f} mm) and would be lost"
+                )
 
 
 def rings_of(polys: Iterable[Polygon], element_id: str) -> list[Contour]:

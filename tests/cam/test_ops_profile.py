@@ -82,3 +82,11 @@ def test_profile_out_merging_parts_warns() -> None:
     fill = FillRegion("pair", (square(10, 10, 20), square(31, 10, 20)), "nonzero")
     prog = run(fill, "profile-out")
     assert any("profiled as one outline" in w for w in prog.warnings)
+
+
+def test_profile_out_refuses_a_hole_narrower_than_the_tool() -> None:
+    fill = FillRegion("washer", (square(10, 10, 30), square(24, 24, 2)), "evenodd")
+    with pytest.raises(ToolError, match="'washer'.*hole"):
+        run(fill, "profile-out")
+    wide = FillRegion("washer", (square(10, 10, 30), square(20, 20, 10)), "evenodd")
+    assert run(wide, "profile-out").toolpaths[0].moves
