@@ -163,19 +163,30 @@ def test_size_from_drawing_extent_with_warning():
     assert pts(only(d, "r"))[0] == [0, 12.7]
 
 
+# 200 x 100 mm document, viewBox 100 x 100, line (0,0)-(100,100).
+# meet: scale 1, the 100 mm square slides along x: x offset 0 / 50 / 100 for xMin/xMid/xMax,
+#       y fits exactly so YMin/YMid/YMax agree. Line -> (dx, 100)-(dx + 100, 0).
+# slice: scale 2, x fits exactly; the 200 mm square slides along y: y offset 0 / -50 / -100
+#       for YMin/YMid/YMax. Line -> (0, 100 - dy)-(200, -100 - dy) in machine y.
+_MEET_X = {"xMin": 0, "xMid": 50, "xMax": 100}
+_SLICE_Y = {"YMin": 0, "YMid": -50, "YMax": -100}
+_ASPECTS = [
+    (f"{x}{y} meet", (dx, 100), (dx + 100, 0)) for x, dx in _MEET_X.items() for y in _SLICE_Y
+] + [
+    (f"{x}{y} slice", (0, 100 - dy), (200, -100 - dy))
+    for x in _MEET_X
+    for y, dy in _SLICE_Y.items()
+]
+
+
 @pytest.mark.parametrize(
     ("aspect", "first", "last"),
-    [
-        # 200 x 100 mm document, viewBox 100 x 100, line (0,0)-(100,100)
-        ("xMidYMid meet", (50, 100), (150, 0)),
-        ("", (50, 100), (150, 0)),
-        ("xMinYMin meet", (0, 100), (100, 0)),
-        ("xMaxYMax", (100, 100), (200, 0)),
-        ("xMinYMid", (0, 100), (100, 0)),
-        ("none", (0, 100), (200, 0)),
-        ("xMidYMid slice", (0, 150), (200, -50)),
-        ("xMinYMin slice", (0, 100), (200, -100)),
-        ("xMaxYMax slice", (0, 200), (200, 0)),
+    _ASPECTS
+    + [
+        ("", (50, 100), (150, 0)),  # default xMidYMid meet
+        ("xMaxYMax", (100, 100), (200, 0)),  # meet by default
+        ("none", (0, 100), (200, 0)),  # stretched: scale 2 in x, 1 in y
+        ("defer xMinYMin slice", (0, 100), (200, -100)),
     ],
 )
 def test_preserve_aspect_ratio_on_root(aspect, first, last):
