@@ -136,17 +136,19 @@ class Linker:
         """The ring arranged so the tool comes down exactly on pts[0] (the entry the ordering
         chose) and, of the two directions round, the one that stops nearer the next entry."""
         closed = np.vstack([pts, pts[:1]])
-        length = float(np.hypot(*np.diff(closed, axis=0).T).sum())
+        cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(closed, axis=0).T))])
+        length = float(cum[-1])
         offset = approach_offset(length, top, depths, self.s)
-        best: tuple[float, np.ndarray, bool] | None = None
-        for backwards in (False, True):
-            ring = np.concatenate([pts[:1], pts[:0:-1]]) if backwards else pts
-            arranged = start_after(ring, offset)
-            gap = 0.0 if nxt is None else float(np.hypot(*(arranged[0] - nxt)))
-            if best is None or gap < best[0]:
-                best = (gap, arranged, backwards)
-        assert best is not None
-        return best[1], best[2]
+        backwards = False
+        if nxt is not None and 0.0 < offset < length:
+            # forward the tool stops `offset` along the ring, backwards `offset` before its end
+            ahead = np.array(
+                [np.interp(u, cum, closed[:, k]) for u in (offset, length - offset) for k in (0, 1)]
+            )
+            fwd, bwd = ahead[:2], ahead[2:]
+            backwards = bool(np.hypot(*(bwd - nxt)) < np.hypot(*(fwd - nxt)))
+        ring = np.concatenate([pts[:1], pts[:0:-1]]) if backwards else pts
+        return start_after(ring, offset), backwards
 
 
 def start_after(ring: np.ndarray, offset: float) -> np.ndarray:
