@@ -131,16 +131,17 @@ def rings_of(polys: Iterable[Polygon], element_id: str) -> list[Contour]:
 
 
 def ring_precedence(contours: Sequence[Contour]) -> list[tuple[int, int]]:
-    """(inner, outer) pairs: a ring lying inside another closed ring is cut before it."""
-    polys = [Polygon(c.points) for c in contours]
-    areas = np.array([abs(p.area) for p in polys])
-    probe = np.array([c.points[0] for c in contours])
-    pairs: list[tuple[int, int]] = []
-    for b, poly in enumerate(polys):
-        inside = shapely.contains_xy(poly.buffer(0), probe[:, 0], probe[:, 1])
-        for a in np.flatnonzero(inside & (areas < areas[b])).tolist():
-            pairs.append((a, b))
-    return pairs
+    """(inner, outer) pairs: a ring lying inside another closed ring is cut before it.
+
+    One spatial-index query for all rings: a ring's first point inside a larger ring."""
+    if len(contours) < 2:
+        return []
+    polys = shapely.make_valid(np.array([Polygon(c.points) for c in contours], dtype=object))
+    areas = shapely.area(polys)
+    probe = shapely.points(np.array([c.points[0] for c in contours]))
+    inner, outer = shapely.STRtree(polys).query(probe, predicate="within")
+    keep = (inner != outer) & (areas[inner] < areas[outer])
+    return list(zip(inner[keep].tolist(), outer[keep].tolist(), strict=True))
 
 
 def name_rings(
