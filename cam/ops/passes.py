@@ -316,10 +316,12 @@ def cut_contour(
     not repeated. The cut is organised around points[0]: closed contours finish their ramps
     there, open ones start there. `approach(x, y)` is called once, before any cutting move,
     with the point where the tool must arrive at Z = -top (top >= 0: material above that is
-    already cleared). depths: positive, increasing, each deeper than top.
+    already cleared). depths: positive, increasing, each deeper than top. fit_cache / fit_key:
+    where to keep this contour's fitted arcs when the same contour is cut again (pocket levels).
     """
     line = _Polyline(points, closed)
     cutter = _Cutter(line, settings, out, approach)
+    cutter.cache, cutter.key = fit_cache, fit_key
     if line.length < MIN_CONTOUR_LENGTH:
         cutter.begin(0.0)
         cutter.plunge(-depths[-1])  # a dot: drilled straight down (retract is the caller's)

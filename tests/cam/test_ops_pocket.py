@@ -151,3 +151,17 @@ def test_pocket_entries_descend_no_faster_than_the_plunge_feed() -> None:
             length = math.hypot(h, b.z - a.z)
             assert b.feed * (a.z - b.z) / length <= PARAMS.plunge_feed + 1e-9
             assert h == 0 or (a.z - b.z) / h <= slope + 1e-9
+
+
+def test_arcs_are_fitted_once_per_ring_not_once_per_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cam.ops.passes as passes
+
+    calls = []
+    real = passes.fit_arcs
+    monkeypatch.setattr(passes, "fit_arcs", lambda *a, **k: calls.append(1) or real(*a, **k))
+    a = np.linspace(0, 2 * np.pi, 200, endpoint=False)
+    disc = np.column_stack([50 + 12 * np.cos(a), 50 + 12 * np.sin(a)])
+    prog, opts = plan((FillRegion("disc", (disc,), "nonzero"),), depth=0.6)
+    rings = len(ring_starts(prog.toolpaths[0].moves, PARAMS.plunge_feed)) // 4
+    assert prog.toolpaths[0].passes == 4
+    assert len(calls) <= rings + 4  # a ring's direction may differ where a level ends
