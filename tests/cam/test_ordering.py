@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
@@ -111,13 +110,12 @@ def test_twenty_thousand_paths_in_well_under_half_a_second() -> None:
     closed = [False] * 20_000
     best = float("inf")
     for _ in range(3):  # the best of three runs: a busy CI machine should not fail this
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         order = order_paths(paths, closed, budget_s=0.2)
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     assert _is_permutation(order, 20_000)
-    # 0.5 s on an idle machine; a CI host busy with other suites gets a proportional allowance
-    busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
-    assert best < 0.5 * busy
+    # processor time, not wall time: a CI host busy with other suites must not fail this
+    assert best < 0.5
 
 
 @settings(max_examples=80, deadline=None)

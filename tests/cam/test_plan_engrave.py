@@ -195,7 +195,6 @@ def test_rings_are_entered_on_the_vertex_the_ordering_chose() -> None:
 
 
 def test_twenty_thousand_segments_plan_in_well_under_half_a_second() -> None:
-    import os
     import time
 
     rng = np.random.default_rng(0)
@@ -210,13 +209,12 @@ def test_twenty_thousand_segments_plan_in_well_under_half_a_second() -> None:
     opts = PlanOptions(tool=BALL, params=PARAMS, arcs=False)
     best = float("inf")
     for _ in range(2):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         prog = plan_program(design, opts)
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
     assert prog.toolpaths[0].passes == 3
-    # 0.5 s on an idle machine; a CI host busy with other suites gets a proportional allowance
-    busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
-    assert best < 0.5 * busy
+    # processor time, not wall time: a CI host busy with other suites must not fail this
+    assert best < 0.5
 
 
 @pytest.mark.parametrize("depth", [0.3, 0.7, 0.1 + 0.2, 1.1, 0.35])
