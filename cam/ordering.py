@@ -125,6 +125,11 @@ def air_travel(
     return _Tour(np.asarray(start, dtype=np.float64), seq, rev, vertex).length(_Flat(paths, closed))
 
 
+def _workers(points: int) -> int:
+    """Threads for a batch KD-tree query: starting them costs more than small queries take."""
+    return -1 if points > 50_000 else 1
+
+
 def _precedence(
     n: int, must_precede: Sequence[tuple[int, int]] | None
 ) -> tuple[list[list[int]] | None, list[int]]:
@@ -213,7 +218,7 @@ def _greedy(
     # room for a path's own other candidates, which the greedy step skips
     most = int(np.bincount(cand_path_arr).max())
     k = min(NEIGHBOURS + most - 1, m)
-    _, nbr = cKDTree(cand_xy).query(cand_xy, k=k, workers=-1)
+    _, nbr = cKDTree(cand_xy).query(cand_xy, k=k, workers=_workers(m))
     nbrs = np.asarray(nbr).reshape(m, k).tolist()
     # the candidate whose row is a given exit row (open paths: the other end is a candidate)
     row_to_cand = dict(zip(rows.tolist(), range(m), strict=True))
@@ -393,7 +398,7 @@ class _Improver:
         self.ep_path = owner.tolist()
         self.ep_first = first_id.tolist()
         k = min(IMPROVE_NEIGHBOURS + 1, len(arr))
-        _, nbr = cKDTree(arr).query(arr, k=k, workers=-1)
+        _, nbr = cKDTree(arr).query(arr, k=k, workers=_workers(len(arr)))
         self.nbrs = np.asarray(nbr).reshape(len(arr), k).tolist()
         self.pos = [0] * n
         for k2, q in enumerate(tour.seq):
