@@ -10,6 +10,7 @@ Flask test client in.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -28,16 +29,27 @@ PASSWORDS = {
 _CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
+@functools.cache
+def _password_hash(username: str) -> str:
+    from workshop.auth import hash_password
+
+    return hash_password(PASSWORDS[username])
+
+
 def seed_workshop(factory: Any) -> None:
     """The demo workshop, with the known passwords of ``PASSWORDS``."""
-    from workshop.auth import hash_password
-    from workshop.models import User
-    from workshop.seed import seed
+    from unittest.mock import patch
 
-    seed(factory, out=lambda _line: None)
+    from workshop import seed as seed_module
+    from workshop.models import User
+
+    # scrypt is slow on purpose; the seed's random passwords are replaced at once, so they are
+    # not hashed, and the known ones are hashed once per test run
+    with patch.object(seed_module, "hash_password", lambda _pw: "unusable"):
+        seed_module.seed(factory, out=lambda _line: None)
     with factory() as session:
         for user in session.scalars(select(User)):
-            user.password_hash = hash_password(PASSWORDS[user.username])
+            user.password_hash = _password_hash(user.username)
         session.commit()
 
 
