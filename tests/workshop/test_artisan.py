@@ -181,3 +181,12 @@ def test_pause_and_resume_show_on_the_state(client, session_factory, shop) -> No
     assert resumed["paused"] is False
     state = client.get(f"/artisan/jobs/{job_id}/state.json").json
     assert state["paused"] is False and "finish" in state["allowed_events"]
+
+
+def test_the_tablet_speaks_chinese_by_default(client, session_factory, shop) -> None:
+    job_id = hand_job(session_factory, shop, artisan="wang")
+    login(client, shop.users["wang"])
+    page = client.get(f"/artisan/jobs/{job_id}").get_data(as_text=True)
+    assert "开工" in page and "10 毫米" in page
+    assert "Record progress" in client.get(f"/artisan/jobs/{job_id}?lang=en").get_data(
+        as_text=True)

@@ -191,3 +191,8 @@ def test_search_finds_by_certificate_number(clerk, session_factory, shop) -> Non
     job_id = hand_job(session_factory, shop, "NGTC-FIND-1", receive=False)
     page = clerk.get("/store/?q=NGTC-FIND-1").get_data(as_text=True)
     assert f'data-job-id="{job_id}"' in page
+
+
+def test_the_desk_speaks_chinese_by_default_and_english_on_request(clerk) -> None:
+    assert "门店柜台" in clerk.get("/store/").get_data(as_text=True)
+    assert "Store desk" in clerk.get("/store/?lang=en").get_data(as_text=True)
