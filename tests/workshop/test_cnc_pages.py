@@ -1,0 +1,152 @@
+"""The CNC station on a real database and the real CAM: queue, set-up sheet, files, actions."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from jobs.outbox import drain
+from tests.workshop import production_desk as desk
+from workshop.models import Artifact, Job, Machine
+
+
+def _scheduled_on_eng(factory: Any, settings: Any) -> tuple[int, int]:
+    job_id = desk.program_ready_job(factory, settings)
+    eng = desk.machine_id(factory, "ENG-1")
+    desk.fire_as_supervisor(factory, settings, job_id, "assign", machine_id=eng)
+    return job_id, eng
+
+
+def _artifact(factory: Any, job_id: int, kind: str) -> Artifact:
+    with factory() as session:
+        row = session.scalars(select(Artifact).where(Artifact.job_id == job_id,
+                                                     Artifact.kind == kind)).one()
+        session.expunge(row)
+        return row
+
+
+def test_queue_lists_each_machines_jobs(client_as, seeded, settings) -> None:
+    job_id, _eng = _scheduled_on_eng(seeded, settings)
+    client, _ = client_as("cnc_operator")
+    html = client.get("/cnc/").get_data(as_text=True)
+    eng = html.split('data-machine="ENG-1"')[1].split("</section>")[0]
+    rot = html.split('data-machine="ROT-1"')[1].split("</section>")[0]
+    assert re.findall(r'<li data-job="(\d+)"', eng) == [str(job_id)]
+    assert 'data-job="' not in rot
+
+
+def test_set_up_sheet_from_the_program_report(client_as, seeded, settings) -> None:
+    job_id, _eng = _scheduled_on_eng(seeded, settings)
+    report = json.loads((settings.artifact_dir / _artifact(seeded, job_id, "report").sha256[:2]
+                         / _artifact(seeded, job_id, "report").sha256).read_text())
+    client, _ = client_as("cnc_operator")
+    html = client.get(f"/cnc/jobs/{job_id}?lang=en").get_data(as_text=True)
+    tools = html.split('id="tools"')[1].split("</table>")[0]
+    # ENG-1 holds ball-0.8 in slot 1 and ball-1.0 in slot 2
+    assert re.search(rf"<td>1</td><td>{re.escape(report['tool']['name'])}.*?<td>2</td>", tools)
+    assert re.search(rf'id="depth">{report["depth"]} mm', html)
+    assert re.search(rf'id="passes">{report["passes"]}<', html)
+    minutes = round(report["estimated_seconds"] / 60, 1)
+    assert f'id="estimated">{minutes:g} min' in html
+    assert "X0 Y0 is the bottom-left corner of the design" in html
+    preview = _artifact(seeded, job_id, "preview")
+    assert f'<img src="/cnc/jobs/{job_id}/files/{preview.sha256}"' in html
+
+
+def test_gcode_and_dxf_download_as_files(client_as, seeded, settings) -> None:
+    job_id, _eng = _scheduled_on_eng(seeded, settings)
+    client, _ = client_as("cnc_operator")
+    for kind, marker in (("gcode", "G21"), ("dxf", "SECTION")):
+        row = _artifact(seeded, job_id, kind)
+        resp = client.get(f"/cnc/jobs/{job_id}/files/{row.sha256}?download=1")
+        assert resp.status_code == 200
+        assert resp.headers["Content-Disposition"] == f'attachment; filename="{row.filename}"'
+        assert marker in resp.get_data(as_text=True)
+    other = desk.jobs_by_route(seeded)["hand"][0]
+    gcode = _artifact(seeded, job_id, "gcode")
+    assert client.get(f"/cnc/jobs/{other}/files/{gcode.sha256}").status_code == 404
+
+
+def test_start_fault_and_finish_at_the_machine(client_as, seeded, settings) -> None:
+    job_id, eng = _scheduled_on_eng(seeded, settings)
+    client, csrf = client_as("cnc_operator")
+
+    def post(event: str, **data: Any) -> Any:
+        version = desk.job_row(seeded, job_id).version
+        return client.post(f"/cnc/jobs/{job_id}/events/{event}",
+                           data={"csrf_token": csrf, "version": version, **data})
+
+    assert post("start").status_code == 302
+    assert desk.job_row(seeded, job_id).state == "carving"
+    with seeded() as session:
+        assert session.get_one(Machine, eng).status == "running"
+    assert post("fault").status_code == 422  # no reason
+    assert post("fault", reason="spindle stalled").status_code == 302
+    last = desk.events(seeded, job_id)[-1]
+    assert last.event == "pause" and "spindle stalled" in last.note
+    assert last.actor == "user:operator (cnc_operator)"
+    with seeded() as session:
+        assert session.get_one(Machine, eng).status == "fault"
+    assert post("resume").status_code == 302
+    assert post("finish").status_code == 302
+    assert desk.job_row(seeded, job_id).state == "carved"
+    # qc is the supervisor's: the operator cannot pass it
+    assert post("qc_pass").status_code == 404
+    assert desk.job_row(seeded, job_id).state == "carved"
+
+
+def test_an_event_not_possible_now_is_refused_with_the_reason(client_as, seeded,
+                                                              settings) -> None:
+    job_id, _eng = _scheduled_on_eng(seeded, settings)
+    client, csrf = client_as("cnc_operator")
+    version = desk.job_row(seeded, job_id).version
+    resp = client.post(f"/cnc/jobs/{job_id}/events/finish",
+                       data={"csrf_token": csrf, "version": version})
+    assert resp.status_code == 409
+    assert "finish is not possible while the job is scheduled" in resp.get_data(as_text=True)
+
+
+def test_program_status_follows_the_outbox(client_as, seeded, settings, redis) -> None:
+    job_id = desk.jobs_by_route(seeded)["machine"][0]
+    client, _ = client_as("cnc_operator")
+    assert client.get(f"/cnc/jobs/{job_id}/program.json").get_json()["status"] == "none"
+    desk.receive(seeded, settings, job_id, desk.MASSES["bi_disc"])
+    status = client.get(f"/cnc/jobs/{job_id}/program.json").get_json()
+    assert (status["state"], status["status"]) == ("toolpath_pending", "pending")
+    assert drain(seeded, redis, settings) >= 1
+    status = client.get(f"/cnc/jobs/{job_id}/program.json").get_json()
+    assert status["status"] == "dispatched"
+    page = client.get(f"/cnc/jobs/{job_id}").get_data(as_text=True)
+    assert 'data-live="1"' in page  # the page polls while the program is being made
+
+
+def test_hand_job_has_no_set_up_sheet_and_other_roles_are_refused(app, client_as,
+                                                                  seeded) -> None:
+    hand = desk.jobs_by_route(seeded)["hand"][0]
+    client, _ = client_as("cnc_operator")
+    assert client.get(f"/cnc/jobs/{hand}").status_code == 404
+    for role in ("artisan", "store_clerk"):
+        other, _ = client_as(role)
+        assert other.get("/cnc/").status_code == 403
+    supervisor, _ = client_as("supervisor")
+    assert supervisor.get("/cnc/").status_code == 200
+    assert app.test_client().get("/cnc/").status_code == 302
+
+
+def test_queue_order_running_first_then_priority_due_and_assignment() -> None:
+    import datetime as dt
+
+    from workshop.cnc.queue import QueueItem, _sort_key
+
+    def item(i: int, state: str, priority: int, due: dt.date | None, hour: int) -> QueueItem:
+        job = Job(id=i, state=state, priority=priority, due_date=due)
+        at = dt.datetime(2026, 5, 1, hour, tzinfo=dt.UTC)
+        return QueueItem(job, "C", "bi_disc", None, 1.0, at)
+
+    items = [item(1, "scheduled", 0, None, 8), item(2, "scheduled", 0, dt.date(2026, 5, 9), 9),
+             item(3, "carving", -5, None, 10), item(4, "scheduled", 2, None, 11),
+             item(5, "scheduled", 0, dt.date(2026, 5, 9), 7)]
+    assert [it.job.id for it in sorted(items, key=_sort_key)] == [3, 4, 5, 2, 1]
