@@ -1,0 +1,105 @@
+"""CSRF on every state-changing request of the pages; languages and locale formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from tests.web_support import PASSWORDS, csrf_from, log_in
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_login_without_the_right_token_is_a_400(client: Any, seeded: Any,
+                                                token: str | None) -> None:
+    client.get("/login")
+    data = {"username": "clerk", "password": PASSWORDS["clerk"]}
+    if token is not None:
+        data["csrf_token"] = token
+    response = client.post("/login", data=data)
+    assert response.status_code == 400
+    assert client.get("/").headers["Location"].endswith("/login")  # not logged in
+
+
+def test_logout_without_a_token_is_a_400_and_keeps_the_session(client: Any, seeded: Any) -> None:
+    log_in(client, "supervisor")
+    assert client.post("/logout").status_code == 400
+    assert not client.get("/").headers["Location"].endswith("/login")
+
+
+def test_the_header_token_serves_a_fetch(client: Any, seeded: Any) -> None:
+    token = log_in(client, "supervisor")
+    assert client.post("/logout", headers={"X-CSRFToken": token}).status_code == 302
+
+
+def test_another_sessions_token_is_refused(app: Any, seeded: Any) -> None:
+    mine, theirs = app.test_client(), app.test_client()
+    log_in(mine, "supervisor")
+    their_token = log_in(theirs, "clerk")
+    assert mine.post("/logout", data={"csrf_token": their_token}).status_code == 400
+
+
+def test_the_api_keeps_its_bearer_tokens_and_needs_no_csrf(client: Any, seeded: Any) -> None:
+    # refused for want of credentials (401), not for want of a CSRF token (400)
+    response = client.post("/api/v1/orders", json={})
+    assert response.status_code == 401
+
+
+def test_chinese_by_default_and_english_on_request(client: Any) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert 'lang="zh-CN"' in page and "登录" in page
+    page = client.get("/login?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in page and ">Log in<" in page and "登录" not in page
+    # remembered for the next pages
+    page = client.get("/login").get_data(as_text=True)
+    assert 'lang="en"' in page
+    page = client.get("/login?lang=zh").get_data(as_text=True)
+    assert "登录" in page
+
+
+def test_an_unknown_language_keeps_the_current_one(client: Any) -> None:
+    client.get("/login?lang=en")
+    assert 'lang="en"' in client.get("/login?lang=klingon").get_data(as_text=True)
+
+
+def test_the_choice_survives_login(client: Any, seeded: Any) -> None:
+    client.get("/login?lang=en")
+    log_in(client, "clerk")
+    assert 'lang="en"' in client.get("/login").get_data(as_text=True)
+
+
+def test_the_switch_keeps_the_page_and_its_query(client: Any) -> None:
+    page = client.get("/login?next=/store/&lang=en").get_data(as_text=True)
+    assert 'href="/login?next=%2Fstore%2F&amp;lang=zh"' in page
+
+
+def test_dates_and_numbers_follow_the_locale(app: Any) -> None:
+    moment = dt.datetime(2026, 5, 20, 4, 30, tzinfo=dt.UTC)  # 12:30 in Shanghai
+    template = "{{ t|format_datetime('medium') }}|{{ n|format_decimal }}"
+    with app.test_request_context("/?lang=zh"):
+        zh = app.jinja_env.from_string(template).render(t=moment, n=Decimal("12345.5"))
+    with app.test_request_context("/?lang=en"):
+        en = app.jinja_env.from_string(template).render(t=moment, n=Decimal("12345.5"))
+    assert zh.startswith("2026年5月20日") and "12:30" in zh
+    assert en.startswith("May 20, 2026") and "12:30" in en
+    assert zh.endswith("12,345.5") and en.endswith("12,345.5")
+
+
+def test_every_shared_string_has_its_chinese(app: Any) -> None:
+    from babel.messages.pofile import read_po
+
+    from workshop.web.i18n import WORKSHOP_DIR
+
+    po = WORKSHOP_DIR / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh)
+    untranslated = [m.id for m in catalog if m.id and not m.string]
+    assert untranslated == []
+    assert len([m for m in catalog if m.id]) > 40
+
+
+def test_csrf_meta_and_field_agree(client: Any) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert f'name="csrf_token" value="{csrf_from(page)}"' in page
