@@ -195,3 +195,17 @@ def test_figures_from_the_database(client_as, seeded, settings) -> None:
     # the two jobs still awaiting their stones and the ring ready to leave: two WIP bars
     wip_svg = html.split('<svg class="chart"')[1]
     assert wip_svg.count("<rect") == 2
+
+
+def test_pages_speak_chinese_by_default_and_english_on_request(client_as, seeded,
+                                                               settings) -> None:
+    job_id = desk.program_ready_job(seeded, settings)
+    client, _ = client_as("supervisor")
+    zh = client.get("/supervisor/figures").get_data(as_text=True)
+    assert "各状态在制工单" in zh and "Work in progress by state" not in zh
+    zh_job = client.get(f"/supervisor/jobs/{job_id}").get_data(as_text=True)
+    assert "刀路预览" in zh_job and "三维视图" in zh_job
+    en = client.get(f"/supervisor/jobs/{job_id}?lang=en").get_data(as_text=True)
+    assert "Toolpath preview" in en and "刀路预览" not in en
+    operator, _ = client_as("cnc_operator")
+    assert "装夹单" in operator.get(f"/cnc/jobs/{job_id}?lang=zh").get_data(as_text=True)
