@@ -12,7 +12,7 @@
   if (!bench) { return; }
 
   var QUEUE_KEY = "workshop.bench.queue.v1";
-  var RETRY_MS = 5000;
+  var RETRY_MS = 3000;
   var PHOTO_MAX_PX = 1600; // a bench photo only has to show the work; keeps the queue small
   var jobId = Number(bench.dataset.jobId);
   var text = JSON.parse(document.getElementById("bench-text").textContent);
@@ -134,6 +134,7 @@
           showRefusal(change, result.answer.message || String(result.status));
         } else if (result.answer.job) {
           accept(result.answer.job);
+          if (!result.answer.duplicate) { record(change); }
         }
         render();
         return next();
@@ -159,6 +160,25 @@
     view.state = state.state;
     view.pct = state.progress_pct;
     view.paused = state.paused;
+  }
+
+  // the change joins the timeline once the server has it (the page shows the newest first)
+  function record(change) {
+    var item = document.createElement("li");
+    var when = document.createElement("time");
+    when.textContent = new Date(change.made_at).toLocaleString();
+    var what = document.createElement("strong");
+    what.textContent = " " + (text[change.event] || change.event) +
+      (change.pct !== undefined ? " " + change.pct + " %" : "") + " ";
+    item.appendChild(when);
+    item.appendChild(what);
+    if (change.note) {
+      var note = document.createElement("q");
+      note.textContent = change.note;
+      item.appendChild(note);
+    }
+    var timeline = document.getElementById("timeline");
+    timeline.insertBefore(item, timeline.firstChild);
   }
 
   function showRefusal(change, message) {
