@@ -165,7 +165,9 @@ def _contours(
     if op == "engrave":
         if not placed.paths:
             raise DesignError("nothing to carve: the design has no visible paths")
-        contours, warnings = engrave_contours(placed.paths, options.tool.diameter)
+        contours, warnings = engrave_contours(
+            placed.paths, options.tool.diameter, options.tolerance
+        )
         if not contours:
             raise DesignError("nothing to carve: the design's paths have no points")
         return contours, [], warnings

@@ -224,3 +224,26 @@ def test_never_a_hair_below_the_depth(shape: str, depth: float) -> None:
         design_of(SHAPES[shape]), PlanOptions(tool=BALL, params=PARAMS, depth=depth)
     )
     assert min(m.z for m in prog.toolpaths[0].moves) == -depth  # exactly, no rounding below
+
+
+def _crowding(paths: list[tuple[np.ndarray, bool]]) -> list[str]:
+    prog = plan_program(design_of(paths), PlanOptions(tool=BALL, params=PARAMS))
+    return [w for w in prog.warnings if "grooves will merge" in w]
+
+
+def test_strokes_closer_than_the_tool_warn_but_are_cut() -> None:
+    a = np.array([[10.0, 10.0], [40.0, 10.0]])
+    near = np.array([[10.0, 10.3], [40.0, 10.3]])  # 0.3 mm apart, the tool is 0.5 mm
+    far = np.array([[10.0, 12.0], [40.0, 12.0]])
+    crossing = np.array([[25.0, 5.0], [25.0, 15.0]])
+    (warning,) = _crowding([(a, False), (near, False)])
+    assert "'e0'" in warning and "'e1'" in warning
+    assert _crowding([(a, False), (far, False)]) == []
+    assert _crowding([(a, False), (crossing, False)]) == []  # touching strokes are one drawing
+
+
+def test_a_hairpin_narrower_than_the_tool_warns_and_a_plain_square_does_not() -> None:
+    hairpin = np.array([[10.0, 10.0], [30.0, 10.0], [30.0, 10.3], [10.0, 10.3]])
+    assert _crowding([(hairpin, False)])
+    square = np.array([[10.0, 10.0], [20.0, 10.0], [20.0, 20.0], [10.0, 20.0]])
+    assert _crowding([(square, True)]) == []
