@@ -143,3 +143,16 @@ def test_bar_chart_refuses_negative_or_nan() -> None:
         bar_chart([("a", -1)], title="t")
     with pytest.raises(ValueError):
         bar_chart([("a", float("nan"))], title="t")
+
+
+def test_each_week_has_its_own_lead_time_on_time_and_rework() -> None:
+    facts = [job(1, "collected", 4, done=12, due=13),  # week of 11 May: 8 days, on time
+             job(2, "collected", 9, done=13, due=11, rework=2),  # same week: 4 days, late
+             job(3, "collected", 18, done=19)]  # week of 18 May: 1 day, no due date
+    weeks = {w.week: w for w in compute(facts, today=TODAY, weeks=3).throughput}
+    may11, may18, may4 = weeks[dt.date(2026, 5, 11)], weeks[dt.date(2026, 5, 18)], \
+        weeks[dt.date(2026, 5, 4)]
+    assert (may11.count, may11.lead_time_days_median) == (2, pytest.approx(6.0))
+    assert may11.on_time_rate == 0.5 and may11.rework_rate == 0.5
+    assert may18.on_time_rate is None and may18.rework_rate == 0.0
+    assert may4.count == 0 and may4.lead_time_days_median is None

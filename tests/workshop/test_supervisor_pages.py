@@ -190,7 +190,9 @@ def test_figures_from_the_database(client_as, seeded, settings) -> None:
     assert facts[ring].done_at is not None and facts[ring].rework_count == 1
     client, _ = client_as("supervisor")
     html = client.get("/supervisor/figures?lang=en").get_data(as_text=True)
-    assert html.count("<svg class=\"chart\"") == 2
+    assert html.count("<svg class=\"chart\"") == 5
+    rework_svg = html.split('<svg class="chart"')[5]
+    assert re.search(r'class="value">100%<', rework_svg)  # this week's bar: 100 %
     assert re.search(r'id="kpi-rework">100', html)  # the one job done was reworked once
     # the two jobs still awaiting their stones and the ring ready to leave: two WIP bars
     wip_svg = html.split('<svg class="chart"')[1]

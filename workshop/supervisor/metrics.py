@@ -37,8 +37,13 @@ class JobFacts:
 
 @dataclass(frozen=True)
 class WeekCount:
+    """The jobs done in one ISO week, and how they went."""
+
     week: dt.date  # the Monday
     count: int
+    lead_time_days_median: float | None = None
+    on_time_rate: float | None = None  # of those with a due date
+    rework_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,18 @@ def _share(jobs: Sequence[JobFacts], test: object) -> float | None:
 def _throughput(done: Sequence[JobFacts], today: dt.date, weeks: int) -> list[WeekCount]:
     last = week_start(today)
     mondays = [last - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
-    counts = Counter(week_start(j.done_at.astimezone(dt.UTC).date())
-                     for j in done if j.done_at is not None)
-    return [WeekCount(m, counts[m]) for m in mondays]
+    per_week: dict[dt.date, list[JobFacts]] = {m: [] for m in mondays}
+    for job in done:
+        assert job.done_at is not None
+        monday = week_start(job.done_at.astimezone(dt.UTC).date())
+        if monday in per_week:
+            per_week[monday].append(job)
+    return [_week(m, jobs) for m, jobs in per_week.items()]
+
+
+def _week(monday: dt.date, jobs: list[JobFacts]) -> WeekCount:
+    lead = [_days(j.done_at - j.created_at) for j in jobs if j.done_at is not None]
+    return WeekCount(monday, len(jobs),
+                     lead_time_days_median=statistics.median(lead) if lead else None,
+                     on_time_rate=_share([j for j in jobs if j.due_date is not None], _on_time),
+                     rework_rate=_share(jobs, lambda j: j.rework_count > 0))

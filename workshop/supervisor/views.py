@@ -96,16 +96,31 @@ def job_page(session: Session, settings: Settings, job_id: int, now: dt.datetime
     for kind in IMAGE_KINDS:
         page.images[kind] = [a for a in arts if a.kind == kind
                              and a.media_type.startswith("image/")]
-    page.downloads = [a for a in arts if a.kind in ("gcode", "dxf", "report")]
+    page.downloads = [a for a in arts if a.kind in ("gcode", "dxf", "report", "certificate_pdf")]
     return page
 
 
 def figure_charts(facts: list[metrics.JobFacts], today: dt.date, weeks: int = 8
                   ) -> dict[str, Any]:
+    """The figures and their charts: WIP by state, then per week done, lead time, on time and
+    rework (a week with nothing to measure draws no bar)."""
     figures = metrics.compute(facts, today=today, weeks=weeks)
-    wip = charts.bar_chart([(state_label(s), n) for s, n in figures.wip.items()],
-                           title=_("Work in progress by state"))
-    throughput = charts.bar_chart(
-        [(w.week.strftime("%m-%d"), w.count) for w in figures.throughput],
-        title=_("Jobs done per week"))
-    return {"figures": figures, "wip_chart": wip, "throughput_chart": throughput}
+    per_week = figures.throughput
+
+    def weekly(value: Any, title: str, fmt: str = "{:g}") -> Any:
+        bars = [(w.week.strftime("%m-%d"), v if (v := value(w)) is not None else 0)
+                for w in per_week]
+        return charts.bar_chart(bars, title=title, value_format=fmt)
+
+    return {
+        "figures": figures,
+        "wip_chart": charts.bar_chart([(state_label(s), n) for s, n in figures.wip.items()],
+                                      title=_("Work in progress by state")),
+        "throughput_chart": weekly(lambda w: w.count, _("Jobs done per week")),
+        "lead_chart": weekly(lambda w: w.lead_time_days_median,
+                             _("Lead time per week (median, days)"), "{:.1f}"),
+        "on_time_chart": weekly(lambda w: None if w.on_time_rate is None
+                                else 100 * w.on_time_rate, _("On time per week"), "{:.0f}%"),
+        "rework_chart": weekly(lambda w: None if w.rework_rate is None
+                               else 100 * w.rework_rate, _("Rework per week"), "{:.0f}%"),
+    }
