@@ -54,13 +54,14 @@ def test_the_page_shows_the_state_and_timeline_without_personal_data(
 def test_the_json_variant_follows_the_job(client: Any, seeded: Any, settings: Any) -> None:
     job = _jobs(seeded)[0]
     before = client.get(f"/track/{job.tracking_token}.json").json
-    assert before["state"] == "awaiting_piece"
+    assert before["state"] == "awaiting_piece" and before["stage"] == -1
     assert [s["state"] for s in before["timeline"]] == ["awaiting_piece"]
     _receive(seeded, job, settings)
     after = client.get(f"/track/{job.tracking_token}.json").json
     with seeded() as session:
         state_now = session.get(Job, job.id).state
     assert after["state"] == state_now != "awaiting_piece"
+    assert after["stage"] >= 0
     states = [s["state"] for s in after["timeline"]]
     assert states[0] == "awaiting_piece" and "received" in states
     assert states[-1] == state_now

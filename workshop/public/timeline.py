@@ -16,10 +16,11 @@ from workshop.models import Event, Job, Piece, Store
 
 __all__ = ["PublicStatus", "PublicStep", "public_status"]
 
-# where the job stands, in the customer's words: how far along the way it is (0..4)
+# where the job stands, in the customer's words: how far along the way it is (0..4; -1 while
+# the stone has not reached the workshop yet)
 STAGES = ("received", "carving", "finishing", "ready", "done")
 _STAGE_OF = {
-    "awaiting_piece": 0, "received": 0, "toolpath_pending": 1, "toolpath_ready": 1,
+    "awaiting_piece": -1, "received": 0, "toolpath_pending": 1, "toolpath_ready": 1,
     "ticket_open": 1, "scheduled": 1, "carving": 1, "rework": 1, "needs_review": 1,
     "carved": 2, "qc": 2, "certificate_reissued": 2, "ready_for_dispatch": 3,
     "awaiting_pickup": 3, "dispatched": 3, "delivered": 4, "collected": 4,
@@ -44,7 +45,7 @@ class PublicStatus:
 
     @property
     def stage(self) -> int:
-        return _STAGE_OF.get(self.state, 0)
+        return _STAGE_OF.get(self.state, -1)
 
     def as_json(self) -> dict[str, object]:
         return {"state": self.state, "stage": self.stage, "stages": list(STAGES),
