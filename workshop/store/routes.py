@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask import session as cookie_session
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -237,8 +238,14 @@ def pickup(job_id: int):  # type: ignore[no-untyped-def]
     try:
         fire_from_form(job_id, "collect", {"code": code})
     except ActionRefused as exc:
+        # the refusal is shown in the form, once, not also as a banner above it
+        cookie_session.pop("_flashes", None)
         left = exc.details.get("attempts_left")
-        return _pickup_form(found, exc.message, left if isinstance(left, int) else None,
+        if isinstance(left, int):
+            message = _("Wrong pickup code: the piece was not handed over.")
+        else:
+            message = exc.message
+        return _pickup_form(found, message, left if isinstance(left, int) else None,
                             exc.status)
     flash(_("Handed over: order %(ref)s collected.", ref=found.order.platform_ref), "success")
     return redirect(url_for(".order", order_id=found.order.id))

@@ -166,7 +166,12 @@
   function record(change) {
     var item = document.createElement("li");
     var when = document.createElement("time");
-    when.textContent = new Date(change.made_at).toLocaleString();
+    try {  // in the workshop's time zone, like the rest of the timeline
+      when.textContent = new Date(change.made_at).toLocaleString(bench.dataset.lang, {
+        timeZone: bench.dataset.timezone, dateStyle: "short", timeStyle: "short" });
+    } catch (e) {
+      when.textContent = new Date(change.made_at).toLocaleString();
+    }
     var what = document.createElement("strong");
     what.textContent = " " + (text[change.event] || change.event) +
       (change.pct !== undefined ? " " + change.pct + " %" : "") + " ";
