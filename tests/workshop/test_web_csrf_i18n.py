@@ -103,3 +103,31 @@ def test_every_shared_string_has_its_chinese(app: Any) -> None:
 def test_csrf_meta_and_field_agree(client: Any) -> None:
     page = client.get("/login").get_data(as_text=True)
     assert f'name="csrf_token" value="{csrf_from(page)}"' in page
+
+
+def test_catalogues_are_compiled_when_missing_or_older(tmp_path: Any) -> None:
+    import gettext
+    import os
+
+    from workshop.web.i18n import compile_catalogues
+
+    po = tmp_path / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po"
+    po.parent.mkdir(parents=True)
+
+    def write(text: str) -> None:
+        po.write_text(f'msgid ""\nmsgstr "Content-Type: text/plain; charset=utf-8\\n"\n\n'
+                      f'msgid "Stone"\nmsgstr "{text}"\n', encoding="utf-8")
+
+    def reads() -> str:
+        with po.with_suffix(".mo").open("rb") as fh:
+            return gettext.GNUTranslations(fh).gettext("Stone")
+
+    write("玉料")
+    compile_catalogues([tmp_path])
+    assert reads() == "玉料"
+    write("原石")
+    mo = po.with_suffix(".mo")
+    os.utime(mo, (mo.stat().st_mtime - 10, mo.stat().st_mtime - 10))
+    compile_catalogues([tmp_path])
+    assert reads() == "原石"
+    assert sorted(p.name for p in po.parent.iterdir()) == ["messages.mo", "messages.po"]

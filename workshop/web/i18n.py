@@ -10,6 +10,7 @@ are not committed). Dates and numbers are shown in the user's locale through the
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask, request, session
@@ -66,8 +67,11 @@ def compile_catalogues(dirs: list[Path]) -> None:
         try:
             with po.open("rb") as src:
                 catalog = read_po(src, locale=po.parent.parent.name)
-            with mo.open("wb") as dst:
+            # written aside, then renamed: another process starting now never reads half a file
+            partial = mo.with_name(f".{mo.name}.{os.getpid()}")
+            with partial.open("wb") as dst:
                 write_mo(dst, catalog, use_fuzzy=False)
+            os.replace(partial, mo)
         except OSError as exc:  # a read-only install: run `pybabel compile` when packaging
             log.warning("could not compile %s: %s", po, exc)
 
