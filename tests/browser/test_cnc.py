@@ -1,0 +1,56 @@
+"""The CNC station in a real browser: the machine's queue, the set-up sheet, the G-code
+download, start, a fault with its reason, finish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.browser.helpers import login, touch_targets_too_small
+from tests.workshop import production_desk as desk
+
+
+def test_queue_set_up_sheet_download_start_fault_finish(
+        page: Any, live_server: str, session_factory: Any, settings: Any) -> None:
+    job_id = desk.program_ready_job(session_factory, settings)
+    desk.fire_as_supervisor(session_factory, settings, job_id, "assign",
+                            machine_id=desk.machine_id(session_factory, "ENG-1"))
+    login(page, "cnc_operator", lang="en")
+    assert page.url.endswith("/cnc/")
+    queue = page.locator('[data-machine="ENG-1"] .queue li')
+    assert queue.count() == 1
+    queue.first.locator("a").click()
+    page.wait_for_url(f"**/cnc/jobs/{job_id}")
+    assert "ball-1.0" in page.locator("#tools").inner_text()
+    assert "bottom-left corner of the design" in page.locator("#origin").inner_text()
+    assert page.locator("#toolpath img").evaluate("img => img.naturalWidth") > 0
+    assert touch_targets_too_small(page) == []
+
+    with page.expect_download() as download:
+        page.click("#download-gcode")
+    gcode = download.value.path().read_text()
+    assert "G21" in gcode and "M30" in gcode
+
+    def act(event: str, reason: str | None = None) -> None:
+        form = page.locator(f'form[data-event="{event}"]')
+        if reason is not None:
+            form.locator("textarea[name=reason]").fill(reason)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+
+    act("start")
+    assert page.locator("h1 .badge").get_attribute("data-state") == "carving"
+    act("fault", "coolant pump stopped")
+    assert "Report a fault" in page.locator(".flash-success").inner_text()
+    act("resume")
+    act("finish")
+    assert page.locator("h1 .badge").get_attribute("data-state") == "carved"
+    events = [(e.event, e.note) for e in desk.events(session_factory, job_id)]
+    assert ("pause", "Fault: coolant pump stopped") in events
+    page.goto("/cnc/")
+    assert page.locator('[data-machine="ENG-1"] .queue li').count() == 0
+
+
+def test_the_operator_may_not_open_the_board(page: Any, live_server: str) -> None:
+    login(page, "cnc_operator")
+    assert page.goto("/supervisor/").status == 403
+    assert page.locator("#forbidden").is_visible()
