@@ -187,6 +187,6 @@ def test_the_tablet_speaks_chinese_by_default(client, session_factory, shop) -> 
     job_id = hand_job(session_factory, shop, artisan="wang")
     login(client, shop.users["wang"])
     page = client.get(f"/artisan/jobs/{job_id}").get_data(as_text=True)
-    assert "开工" in page and "10 毫米" in page
+    assert "记录进度" in page and "10 毫米" in page
     assert "Record progress" in client.get(f"/artisan/jobs/{job_id}?lang=en").get_data(
         as_text=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-__all__ = ["EVENT_LABELS", "event_label"]
+__all__ = ["EVENT_LABELS", "event_label", "face_label", "shape_label"]
 
 EVENT_LABELS = {
     "create": _l("Order accepted"),
@@ -28,3 +28,17 @@ EVENT_LABELS = {
 def event_label(event: str) -> str:
     label = EVENT_LABELS.get(event)
     return str(label) if label is not None else event
+
+
+def shape_label(shape: str) -> str:
+    from workshop.store.labels import SHAPES  # the desk names the shapes when a piece is sold
+
+    label = SHAPES.get(shape)
+    return str(label) if label is not None else shape
+
+
+def face_label(face: str) -> str:
+    from workshop.store.labels import FACES
+
+    label = FACES.get(face)
+    return str(label) if label is not None else face

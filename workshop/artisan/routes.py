@@ -29,7 +29,8 @@ bp = Blueprint("artisan", __name__, url_prefix="/artisan")
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return {"event_label": labels.event_label}
+    return {"event_label": labels.event_label, "shape_label": labels.shape_label,
+            "face_label": labels.face_label}
 
 
 def _me() -> Principal:

@@ -17,7 +17,7 @@ DIMENSIONS = {"outer_diameter_mm": _l("Outer diameter"), "inner_diameter_mm": _l
 CONDITIONS = {"intact": _l("Intact"), "minor_marks": _l("Minor marks"),
               "chipped": _l("Chipped"), "cracked": _l("Cracked")}
 MODES = {"hand": _l("By hand"), "machine": _l("By machine")}
-FACES = {"front": _l("Front"), "back": _l("Back")}
+FACES = {"front": _l("Front face"), "back": _l("Back face")}
 
 
 def _options(table: dict[str, Any], keys: Any = None, blank: bool = True) -> list[tuple[str, str]]:
