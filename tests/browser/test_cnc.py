@@ -47,6 +47,14 @@ def test_queue_set_up_sheet_download_start_fault_finish(
     events = [(e.event, e.note) for e in desk.events(session_factory, job_id)]
     assert ("pause", "Fault: coolant pump stopped") in events
     page.goto("/cnc/")
+    # carved, it waits in the queue until the operator hands it to quality control
+    carved = page.locator('[data-machine="ENG-1"] .queue li')
+    assert carved.locator(".badge").get_attribute("data-state") == "carved"
+    assert page.locator('[data-machine="ENG-1"] .badge[data-status]').inner_text() == "idle"
+    carved.locator("a").click()
+    act("submit_qc")
+    assert page.locator("h1 .badge").get_attribute("data-state") == "qc"
+    page.goto("/cnc/")
     assert page.locator('[data-machine="ENG-1"] .queue li').count() == 0
 
 

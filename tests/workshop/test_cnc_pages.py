@@ -149,4 +149,5 @@ def test_queue_order_running_first_then_priority_due_and_assignment() -> None:
     items = [item(1, "scheduled", 0, None, 8), item(2, "scheduled", 0, dt.date(2026, 5, 9), 9),
              item(3, "carving", -5, None, 10), item(4, "scheduled", 2, None, 11),
              item(5, "scheduled", 0, dt.date(2026, 5, 9), 7)]
-    assert [it.job.id for it in sorted(items, key=_sort_key)] == [3, 4, 5, 2, 1]
+    items.append(item(6, "carved", 9, dt.date(2026, 5, 2), 6))
+    assert [it.job.id for it in sorted(items, key=_sort_key)] == [3, 4, 5, 2, 1, 6]

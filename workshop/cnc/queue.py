@@ -1,7 +1,8 @@
 """Each machine's queue: the jobs assigned to it and not yet carved, in the order to run them.
 
 Running first (a job on the table stays there), then by priority, due date (undated last) and
-the time of assignment. Programs still being made are listed apart: they come next.
+the time of assignment; carved jobs last, until the operator hands them to quality control.
+Programs still being made are listed apart: they come next.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from workshop.supervisor import queries
 
 __all__ = ["QUEUED_STATES", "QueueItem", "machine_queues", "upcoming"]
 
-QUEUED_STATES = ("carving", "scheduled", "rework")
+QUEUED_STATES = ("carving", "scheduled", "rework", "carved")
 UPCOMING_STATES = ("toolpath_pending", "toolpath_ready", "needs_review")
 _FAR = dt.date.max
 
@@ -34,7 +35,7 @@ class QueueItem:
 
 
 def _sort_key(item: QueueItem) -> tuple[int, int, dt.date, dt.datetime, int]:
-    running = 0 if item.job.state == "carving" else 1
+    running = {"carving": 0, "carved": 2}.get(item.job.state, 1)
     at = item.assigned_at or dt.datetime.max.replace(tzinfo=dt.UTC)
     return running, -item.job.priority, item.job.due_date or _FAR, at, item.job.id
 

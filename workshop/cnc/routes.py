@@ -36,7 +36,8 @@ def _job_or_404(job_id: int) -> Job:
 @station_required(STATION)
 def index():  # type: ignore[no-untyped-def]
     return render_template("cnc/queue.html", queues=queue.machine_queues(db(), settings()),
-                           upcoming=queue.upcoming(db(), settings()))
+                           upcoming=queue.upcoming(db(), settings()),
+                           machine_status_label=machine_status_label)
 
 
 @bp.get("/jobs/<int:job_id>")
@@ -54,6 +55,12 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
     return render_template("cnc/setup.html", sheet=setup_sheet(db(), settings(), found),
                            actions=[a for a in ACTIONS if a in possible],
                            event_label=_action_label)
+
+
+def machine_status_label(status: str) -> str:
+    labels = {"idle": _("idle"), "running": _("running"), "fault": _("fault"),
+              "maintenance": _("maintenance")}
+    return labels.get(status, status)
 
 
 def _action_label(event: str) -> str:
