@@ -50,6 +50,7 @@ def machine_queues(session: Session, settings: Settings) -> list[tuple[Machine, 
     per_machine: dict[int, list[QueueItem]] = {}
     for a, job, cert_no, shape, title in rows:
         hours = queries.remaining_for(session, settings, job, shape, a)
+        assert a.machine_id is not None  # by the query
         per_machine.setdefault(a.machine_id, []).append(
             QueueItem(job, cert_no, shape, title, hours, a.assigned_at))
     machines = session.scalars(select(Machine).order_by(Machine.code)).all()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["Figures", "JobFacts", "WeekCount", "compute", "week_start"]
@@ -97,10 +97,10 @@ def _on_time(job: JobFacts) -> bool:
     return job.done_at.astimezone(dt.UTC).date() <= job.due_date
 
 
-def _share(jobs: Sequence[JobFacts], test: object) -> float | None:
+def _share(jobs: Sequence[JobFacts], test: Callable[[JobFacts], bool]) -> float | None:
     if not jobs:
         return None
-    return sum(1 for j in jobs if test(j)) / len(jobs)  # type: ignore[operator]
+    return sum(1 for j in jobs if test(j)) / len(jobs)
 
 
 def _throughput(done: Sequence[JobFacts], today: dt.date, weeks: int) -> list[WeekCount]:
