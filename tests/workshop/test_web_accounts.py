@@ -154,3 +154,10 @@ def test_deactivating_a_user_logs_them_out_at_once(app: Any, seeded: Any) -> Non
         session.scalar(select(User).where(User.username == "operator")).active = False
         session.commit()
     assert client.get("/probe/cnc").status_code == 302
+
+
+def test_pages_refuse_framing_and_sniffing(client: Any, seeded: Any) -> None:
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"

@@ -43,10 +43,20 @@ def init_app(app: Flask) -> None:
         "ip": LoginThrottle(free=20, base_s=app.config.get("LOGIN_DELAY_BASE_S", 1.0)),
     }
     app.before_request(csrf.check)
+    app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.teardown_appcontext(close_session)
     app.register_error_handler(ActionRefused, _refused)
     app.register_blueprint(bp)
+
+
+def _security_headers(response):  # type: ignore[no-untyped-def]
+    # no page of ours is meant to be framed by another site (clickjacking) or sniffed into
+    # another type; a page may set a stricter referrer policy (the tracking page does)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 def _template_context() -> dict[str, object]:
