@@ -211,3 +211,26 @@ def test_pages_speak_chinese_by_default_and_english_on_request(client_as, seeded
     assert "Toolpath preview" in en and "刀路预览" not in en
     operator, _ = client_as("cnc_operator")
     assert "装夹单" in operator.get(f"/cnc/jobs/{job_id}?lang=zh").get_data(as_text=True)
+
+
+def test_hand_job_is_assigned_to_an_artisan_whose_load_grows(client_as, seeded,
+                                                             settings) -> None:
+    ring, buckle = desk.jobs_by_route(seeded)["hand"]
+    desk.receive(seeded, settings, ring, desk.MASSES["ring"])
+    desk.receive(seeded, settings, buckle, desk.MASSES["buckle"])
+    li = desk.user_id(seeded, "artisan.li")
+    client, csrf = client_as("supervisor")
+    page = client.get(f"/supervisor/jobs/{ring}?lang=en").get_data(as_text=True)
+    assert "This job needs about 8 h of carving." in page
+    assert 'value="machine:' not in page  # a hand job goes to an artisan
+    client.post(f"/supervisor/jobs/{ring}/events/assign",
+                data={"csrf_token": csrf, "version": desk.job_row(seeded, ring).version,
+                      "assignee": f"artisan:{li}"})
+    assert desk.job_row(seeded, ring).state == "scheduled"
+    page = client.get(f"/supervisor/jobs/{buckle}?lang=en").get_data(as_text=True)
+    assert re.search(rf'<option value="artisan:{li}">Li Shifu 李师傅 — 1 job, 8 h', page)
+    bad = client.post(f"/supervisor/jobs/{buckle}/events/assign",
+                      data={"csrf_token": csrf, "version": desk.job_row(seeded, buckle).version,
+                            "assignee": "artisan:zero"})
+    assert bad.status_code == 422
+    assert desk.job_row(seeded, buckle).state == "ticket_open"

@@ -11,7 +11,7 @@ from workshop.cnc import progress, queue
 from workshop.cnc.setup import setup_sheet
 from workshop.models import Job, Machine
 from workshop.supervisor.files import job_file_response
-from workshop.supervisor.views import event_label
+from workshop.supervisor.views import event_label, machine_status_label
 from workshop.web.guard import current_principal, station_required
 from workshop.web.session import ActionRefused, actor, db, fire_from_form, settings
 
@@ -55,12 +55,6 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
     return render_template("cnc/setup.html", sheet=setup_sheet(db(), settings(), found),
                            actions=[a for a in ACTIONS if a in possible],
                            event_label=_action_label)
-
-
-def machine_status_label(status: str) -> str:
-    labels = {"idle": _("idle"), "running": _("running"), "fault": _("fault"),
-              "maintenance": _("maintenance")}
-    return labels.get(status, status)
 
 
 def _action_label(event: str) -> str:

@@ -71,7 +71,8 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
                            actions=[e for e in forms.ACTIONS if e in possible],
                            reason_required=forms.REASON_REQUIRED,
                            machines=machines, artisans=artisans,
-                           event_label=views.event_label)
+                           event_label=views.event_label,
+                           machine_status_label=views.machine_status_label)
 
 
 @bp.post("/jobs/<int:job_id>/events/<event>")

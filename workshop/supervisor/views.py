@@ -26,7 +26,8 @@ from workshop.models import (
 from workshop.supervisor import charts, metrics, planning, queries
 from workshop.web.labels import state_label
 
-__all__ = ["EVENT_LABELS", "JobPage", "event_label", "figure_charts", "job_page"]
+__all__ = ["EVENT_LABELS", "JobPage", "event_label", "figure_charts", "job_page",
+           "machine_status_label"]
 
 EVENT_LABELS: dict[str, Any] = {
     "create": _l("Created"), "receive": _l("Stone received"), "route": _l("Routed"),
@@ -42,6 +43,12 @@ EVENT_LABELS: dict[str, Any] = {
     "cancel": _l("Cancel"), "return_uncarved": _l("Return uncarved"),
 }
 IMAGE_KINDS = ("photo", "preview", "simulation")
+
+
+def machine_status_label(status: str) -> str:
+    labels = {"idle": _("idle"), "running": _("running"), "fault": _("fault"),
+              "maintenance": _("maintenance")}
+    return labels.get(status, status)
 
 
 def event_label(event: str) -> str:
