@@ -16,9 +16,9 @@ def test_tracking_page_on_a_phone(phone_page: Any, live_server: str, session_fac
         token, customer = job.tracking_token, order.customer_name
     response = phone_page.goto(f"/track/{token}")
     assert response.status == 200
-    assert phone_page.locator("#track .badge").inner_text() == "等待玉料"
+    assert phone_page.locator("#track .badge").inner_text() == "等待玉石"
     assert phone_page.locator(".stages li.current").count() == 0  # the stone is not here yet
-    assert phone_page.locator(".stages li").first.inner_text() == "已收到玉料"
+    assert phone_page.locator(".stages li").first.inner_text() == "已收到玉石"
     assert phone_page.locator(".timeline-item").count() == 1
     body = phone_page.locator("body").inner_text()
     assert customer not in body and "Wang" not in body

@@ -88,4 +88,4 @@ def test_no_login_is_needed_and_the_page_is_chinese_by_default(client: Any,
                                                                 seeded: Any) -> None:
     job = _jobs(seeded)[1]
     page = client.get(f"/track/{job.tracking_token}").get_data(as_text=True)
-    assert "您的雕刻" in page and "等待玉料" in page
+    assert "您的雕刻" in page and "等待玉石" in page

@@ -139,3 +139,19 @@ def test_catalogues_are_compiled_when_missing_or_older(tmp_path: Any) -> None:
     compile_catalogues([tmp_path])
     assert reads() == "原石"
     assert sorted(p.name for p in po.parent.iterdir()) == ["messages.mo", "messages.po"]
+
+
+def test_the_shared_catalogue_wins_so_states_read_the_same_everywhere(app: Any) -> None:
+    from babel.messages.pofile import read_po
+    from flask_babel import gettext
+
+    from workshop.web.i18n import WORKSHOP_DIR, translation_dirs
+    from workshop.web.labels import STATE_LABELS
+
+    with (WORKSHOP_DIR / "translations/zh_Hans_CN/LC_MESSAGES/messages.po").open("rb") as fh:
+        shared = {m.id: m.string for m in read_po(fh) if m.id}
+    assert translation_dirs()[-1] == WORKSHOP_DIR / "translations"
+    with app.test_request_context("/?lang=en"):
+        english = [str(label) for label in STATE_LABELS.values()]
+    with app.test_request_context("/?lang=zh"):
+        assert [gettext(e) for e in english] == [shared[e] for e in english]

@@ -50,8 +50,10 @@ def _select_locale() -> str:
 
 
 def translation_dirs() -> list[Path]:
-    dirs = [WORKSHOP_DIR / "translations"]
-    dirs += [WORKSHOP_DIR / pkg / "translations" for pkg in STATION_PACKAGES]
+    """The catalogues, merged in this order: a later one wins where two translate the same
+    words, so the shared catalogue comes last and state names read the same on every page."""
+    dirs = [WORKSHOP_DIR / pkg / "translations" for pkg in STATION_PACKAGES]
+    dirs.append(WORKSHOP_DIR / "translations")
     return [d for d in dirs if d.is_dir()]
 
 
