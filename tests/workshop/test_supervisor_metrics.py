@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -136,6 +137,12 @@ def test_bar_chart_is_valid_svg_with_bars_in_proportion() -> None:
     heights = [float(r.get("height", "0")) for r in rects]
     assert heights[0] == pytest.approx(2 * heights[1])
     assert "<qc>" not in str(svg) and "&lt;qc&gt;" in str(svg)
+
+
+def test_bar_chart_tells_nothing_measured_from_zero() -> None:
+    svg = str(bar_chart([("empty week", None), ("zero", 0), ("one", 1)], title="t"))
+    values = re.findall(r'class="value">([^<]*)<', svg)
+    assert values == ["—", "0", "1"]
 
 
 def test_bar_chart_refuses_negative_or_nan() -> None:

@@ -115,8 +115,7 @@ def figure_charts(facts: list[metrics.JobFacts], today: dt.date, weeks: int = 8
     per_week = figures.throughput
 
     def weekly(value: Any, title: str, fmt: str = "{:g}") -> Any:
-        bars = [(w.week.strftime("%m-%d"), v if (v := value(w)) is not None else 0)
-                for w in per_week]
+        bars = [(w.week.strftime("%m-%d"), value(w)) for w in per_week]
         return charts.bar_chart(bars, title=title, value_format=fmt)
 
     return {
