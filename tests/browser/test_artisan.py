@@ -58,7 +58,7 @@ def _open_ticket(page: Any, job_id: int) -> None:
     login(page, "artisan")
     page.goto("/artisan/")
     page.click(f"a[href='/artisan/jobs/{job_id}']")
-    expect(page.locator("#bench")).to_be_visible()
+    expect(page.locator("#bench")).to_have_attribute("data-ready", "true")
 
 
 def _sent(page: Any) -> None:
@@ -146,3 +146,19 @@ def test_a_store_clerk_may_not_open_the_tablet(page: Any) -> None:
     login(page, "store_clerk")
     response = page.goto("/artisan/")
     assert response is not None and response.status == 403
+
+
+def test_a_change_kept_when_the_tab_closed_offline_is_sent_from_the_ticket_list(
+        tablet_page: Any, session_factory: Any) -> None:
+    job_id = _ticket_for_wang(session_factory)
+    page = tablet_page
+    _open_ticket(page, job_id)
+    page.context.set_offline(True)
+    page.click("button[data-event='start']")
+    expect(page.locator("#sync")).to_have_attribute("data-pending", "1")
+    page.goto("about:blank")  # the ticket's tab is left while still offline
+    page.context.set_offline(False)
+    page.goto("/artisan/")  # the tablet's ticket list sends what the ticket kept
+    expect(page.locator("#bench-list")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#sync")).to_have_attribute("data-pending", "0")
+    assert len(_events(session_factory, job_id, "start")) == 1

@@ -65,6 +65,7 @@ def _carve(bench: Any, job_id: int) -> None:
     login(bench, "artisan", lang="en")
     bench.goto("/artisan/")
     bench.click(f"#my-tickets a[href='/artisan/jobs/{job_id}']")
+    expect(bench.locator("#bench")).to_have_attribute("data-ready", "true")
     sync = bench.locator("#sync")
     bench.click("button[data-event='start']")
     expect(sync).to_have_attribute("data-pending", "0")

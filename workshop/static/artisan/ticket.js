@@ -1,26 +1,30 @@
-/* The artisan's ticket: every change is queued on the tablet first, then sent.
+/* The artisan's tablet: every change is queued on the tablet first, then sent.
  *
  * The queue lives in localStorage so a change survives a dropped connection, a reload and a
  * closed tab. Each change carries an id made here; the server remembers ids it applied, so a
  * change re-sent after a lost answer is applied once. Changes are sent one at a time, oldest
- * first, so the server sees them in the order they were made.
+ * first, so the server sees them in the order they were made. Each change remembers who made
+ * it and where it goes: on a shared tablet a change waits for its own artisan's login, and a
+ * change made on one ticket is sent from any page of the tablet.
  */
 (function () {
   "use strict";
 
-  var bench = document.getElementById("bench");
-  if (!bench) { return; }
+  var root = document.getElementById("bench") || document.getElementById("bench-list");
+  if (!root) { return; }
 
   var QUEUE_KEY = "workshop.bench.queue.v1";
   var RETRY_MS = 3000;
   var PHOTO_MAX_PX = 1600; // a bench photo only has to show the work; keeps the queue small
-  var jobId = Number(bench.dataset.jobId);
+  var user = root.dataset.user;
+  var bench = root.id === "bench" ? root : null;
+  var jobId = bench ? Number(bench.dataset.jobId) : null;
   var text = JSON.parse(document.getElementById("bench-text").textContent);
-  var view = {
+  var view = bench ? {
     state: bench.dataset.state,
     pct: Number(bench.dataset.pct),
     paused: bench.dataset.paused === "true"
-  };
+  } : null;
   // the state a change leads to, so the right buttons show while changes wait to be sent
   var NEXT_STATE = { assign: "scheduled", start: "carving", finish: "carved", submit_qc: "qc" };
 
@@ -31,6 +35,8 @@
       return ("0" + b.toString(16)).slice(-2);
     }).join("");
   }
+
+  // ---- the queue ------------------------------------------------------------------------------
 
   function load() {
     try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
@@ -44,9 +50,16 @@
 
   function remove(id) { save(load().filter(function (a) { return a.id !== id; })); }
 
+  function ours(change) { return change.user === user; }
+
+  function onThisTicket(change) { return ours(change) && change.job_id === jobId; }
+
   function enqueue(change) {
     change.id = newId();
+    change.user = user;
     change.job_id = jobId;
+    change.actions_url = bench.dataset.actionsUrl;
+    change.photos_url = bench.dataset.photosUrl;
     change.made_at = new Date().toISOString();
     var queue = load();
     queue.push(change);
@@ -58,25 +71,26 @@
 
   function predict(change) {
     if (NEXT_STATE[change.event]) { view.state = NEXT_STATE[change.event]; }
-    if (change.event === "start") { view.paused = false; }
+    if (change.event === "start" || change.event === "resume") { view.paused = false; }
     if (change.event === "pause") { view.paused = true; }
-    if (change.event === "resume") { view.paused = false; }
     if (change.event === "progress") { view.pct = change.pct; }
   }
 
-  // ---- sending -----------------------------------------------------------------------------
+  // ---- sending ------------------------------------------------------------------------------
 
   function Retry(message) { this.message = message; }
 
   function post(url, body, isJson) {
-    var headers = { "X-CSRFToken": bench.dataset.csrf, "Accept": "application/json" };
+    var headers = { "X-CSRFToken": root.dataset.csrf, "Accept": "application/json" };
     if (isJson) { headers["Content-Type"] = "application/json"; }
     return fetch(url, { method: "POST", headers: headers, body: body, credentials: "same-origin" })
       .catch(function () { throw new Retry("network"); })
       .then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (answer) {
-          // lost connection, a proxy's 502, a server restart, or a race on the job: try later
-          if (response.status >= 500 || response.status === 0 ||
+          // lost connection, a proxy's 502, a server restart, a race on the job, or a login
+          // that expired (the change waits for the next login): try again later
+          if (response.status >= 500 || response.status === 0 || response.redirected ||
+              response.status === 401 || response.status === 400 ||
               (response.status === 409 && answer.error === "stale_version")) {
             throw new Retry(answer.message || String(response.status));
           }
@@ -95,27 +109,28 @@
   }
 
   function uploadPhoto(change) {
-    if (!change.photo || change.photo_sha) { return Promise.resolve(change); }
+    if (!change.photo || change.photo_sha) { return Promise.resolve({ ok: true }); }
     var form = new FormData();
     form.append("file", dataUrlToBlob(change.photo), "bench.jpg");
-    return post(bench.dataset.photosUrl, form, false).then(function (result) {
-      if (!result.ok) { return result; }
-      // the photo is stored (content-addressed): keep only its hash in the queue
-      update(change.id, { photo_sha: result.answer.sha256, photo: null });
-      change.photo_sha = result.answer.sha256;
-      change.photo = null;
-      return change;
+    return post(change.photos_url, form, false).then(function (result) {
+      if (result.ok) {
+        // the photo is stored (content-addressed): keep only its hash in the queue
+        update(change.id, { photo_sha: result.answer.sha256, photo: null });
+        change.photo_sha = result.answer.sha256;
+        change.photo = null;
+      }
+      return result;
     });
   }
 
   function sendOne(change) {
-    return uploadPhoto(change).then(function (ready) {
-      if (ready.ok === false) { return ready; }  // the photo itself was refused
+    return uploadPhoto(change).then(function (uploaded) {
+      if (!uploaded.ok) { return uploaded; }  // the photo itself was refused
       var body = { id: change.id, event: change.event };
       if (change.pct !== undefined) { body.pct = change.pct; }
       if (change.note) { body.note = change.note; }
       if (change.photo_sha) { body.attachments = [change.photo_sha]; }
-      return post(bench.dataset.actionsUrl, JSON.stringify(body), true);
+      return post(change.actions_url, JSON.stringify(body), true);
     });
   }
 
@@ -125,14 +140,14 @@
     if (flushing) { return Promise.resolve(); }
     flushing = true;
     function next() {
-      var queue = load().filter(function (a) { return a.job_id === jobId; });
+      var queue = load().filter(ours);
       if (!queue.length) { return refresh(); }
       var change = queue[0];
       return sendOne(change).then(function (result) {
         remove(change.id);
         if (!result.ok) {
           showRefusal(change, result.answer.message || String(result.status));
-        } else if (result.answer.job) {
+        } else if (bench && change.job_id === jobId && result.answer.job) {
           accept(result.answer.job);
           if (!result.answer.duplicate) { record(change); }
         }
@@ -146,15 +161,18 @@
     }).then(function () { flushing = false; }, function (err) { flushing = false; throw err; });
   }
 
+  // once every change is in, the server's word on the ticket wins (another person may have
+  // changed it meanwhile)
   function refresh() {
+    if (!bench) { return Promise.resolve(); }
     return fetch(bench.dataset.stateUrl, { headers: { "Accept": "application/json" },
                                             credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (state) { if (state && !load().some(mine)) { accept(state); render(); } })
+      .then(function (state) {
+        if (state && !load().some(onThisTicket)) { accept(state); render(); }
+      })
       .catch(function () { throw new Retry("network"); });
   }
-
-  function mine(change) { return change.job_id === jobId; }
 
   function accept(state) {
     view.state = state.state;
@@ -162,18 +180,21 @@
     view.paused = state.paused;
   }
 
-  // the change joins the timeline once the server has it (the page shows the newest first)
+  // ---- drawing ------------------------------------------------------------------------------
+
+  function eventName(change) { return text[change.event] || change.event; }
+
   function record(change) {
     var item = document.createElement("li");
     var when = document.createElement("time");
     try {  // in the workshop's time zone, like the rest of the timeline
-      when.textContent = new Date(change.made_at).toLocaleString(bench.dataset.lang, {
-        timeZone: bench.dataset.timezone, dateStyle: "short", timeStyle: "short" });
+      when.textContent = new Date(change.made_at).toLocaleString(root.dataset.lang, {
+        timeZone: root.dataset.timezone, dateStyle: "short", timeStyle: "short" });
     } catch (e) {
       when.textContent = new Date(change.made_at).toLocaleString();
     }
     var what = document.createElement("strong");
-    what.textContent = " " + (text[change.event] || change.event) +
+    what.textContent = " " + eventName(change) +
       (change.pct !== undefined ? " " + change.pct + " %" : "") + " ";
     item.appendChild(when);
     item.appendChild(what);
@@ -188,11 +209,10 @@
 
   function showRefusal(change, message) {
     var item = document.createElement("li");
-    item.textContent = text.refused + ": " + (text[change.event] || change.event) + " — " + message;
+    item.textContent = text.refused + ": #" + change.job_id + " " + eventName(change) +
+      " — " + message;
     document.getElementById("sync-errors").appendChild(item);
   }
-
-  // ---- drawing ------------------------------------------------------------------------------
 
   function shows(when) {
     return when.split(" ").some(function (w) {
@@ -205,6 +225,16 @@
   }
 
   function render() {
+    var waiting = load().filter(bench ? onThisTicket : ours).length;
+    var sync = document.getElementById("sync");
+    sync.dataset.pending = String(waiting);
+    sync.dataset.online = String(navigator.onLine);
+    if (!navigator.onLine) {
+      sync.textContent = text.offline + (waiting ? " " + text.pending + ": " + waiting : "");
+    } else {
+      sync.textContent = waiting ? text.pending + ": " + waiting : (bench ? text.sent : "");
+    }
+    if (!bench) { return; }
     bench.querySelectorAll("[data-when]").forEach(function (el) {
       el.hidden = !shows(el.dataset.when);
     });
@@ -214,15 +244,6 @@
     document.getElementById("paused-badge").hidden = !(view.paused && view.state === "carving");
     document.getElementById("progress-bar").value = view.pct;
     document.getElementById("progress-text").textContent = view.pct + " %";
-    var waiting = load().filter(mine).length;
-    var sync = document.getElementById("sync");
-    sync.dataset.pending = String(waiting);
-    sync.dataset.online = String(navigator.onLine);
-    if (!navigator.onLine) {
-      sync.textContent = text.offline + (waiting ? " " + text.pending + ": " + waiting : "");
-    } else {
-      sync.textContent = waiting ? text.pending + ": " + waiting : text.sent;
-    }
   }
 
   // ---- input --------------------------------------------------------------------------------
@@ -248,40 +269,40 @@
     });
   }
 
-  bench.querySelectorAll("button[data-event]").forEach(function (button) {
-    button.addEventListener("click", function () { enqueue({ event: button.dataset.event }); });
-  });
+  function wireTicket() {
+    bench.querySelectorAll("button[data-event]").forEach(function (button) {
+      button.addEventListener("click", function () { enqueue({ event: button.dataset.event }); });
+    });
+    var pct = document.getElementById("pct");
+    var photo = document.getElementById("photo");
+    var note = document.getElementById("note");
+    var photoName = document.getElementById("photo-name");
+    pct.addEventListener("input", function () {
+      document.getElementById("pct-value").textContent = pct.value + " %";
+    });
+    photo.addEventListener("change", function () {
+      photoName.textContent = photo.files.length ? photo.files[0].name : "";
+    });
+    document.getElementById("progress-form").addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var change = { event: "progress", pct: Number(pct.value) };
+      if (note.value.trim()) { change.note = note.value.trim(); }
+      var file = photo.files.length ? photo.files[0] : null;
+      var done = function () { note.value = ""; photo.value = ""; photoName.textContent = ""; };
+      if (!file) { enqueue(change); done(); return; }
+      shrink(file).then(function (dataUrl) {
+        change.photo = dataUrl;
+        enqueue(change);
+        done();
+      }, function () { photoName.textContent = text.photo_failed; });
+    });
+  }
 
-  var pct = document.getElementById("pct");
-  var photo = document.getElementById("photo");
-  pct.addEventListener("input", function () {
-    document.getElementById("pct-value").textContent = pct.value + " %";
-  });
-  photo.addEventListener("change", function () {
-    document.getElementById("photo-name").textContent = photo.files.length ? photo.files[0].name : "";
-  });
-  document.getElementById("progress-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var change = { event: "progress", pct: Number(pct.value) };
-    var note = document.getElementById("note").value.trim();
-    if (note) { change.note = note; }
-    var file = photo.files.length ? photo.files[0] : null;
-    var done = function () {
-      document.getElementById("note").value = "";
-      photo.value = "";
-      document.getElementById("photo-name").textContent = "";
-    };
-    if (!file) { enqueue(change); done(); return; }
-    shrink(file).then(function (dataUrl) {
-      change.photo = dataUrl;
-      enqueue(change);
-      done();
-    }, function () { document.getElementById("photo-name").textContent = text.photo_failed; });
-  });
-
+  if (bench) { wireTicket(); }
   window.addEventListener("online", function () { render(); flush(); });
   window.addEventListener("offline", render);
-  window.setInterval(function () { if (load().some(mine)) { flush(); } }, RETRY_MS);
+  window.setInterval(function () { if (load().some(ours)) { flush(); } }, RETRY_MS);
   render();
+  root.dataset.ready = "true";  // buttons answer from here on
   flush();
 })();
