@@ -6,6 +6,7 @@ import json
 import re
 from typing import Any
 
+from babel.numbers import format_decimal
 from sqlalchemy import select
 
 from jobs.outbox import drain
@@ -52,6 +53,9 @@ def test_set_up_sheet_from_the_program_report(client_as, seeded, settings) -> No
     minutes = round(report["estimated_seconds"] / 60, 1)
     assert f'id="estimated">{minutes:g} min' in html
     assert "X0 Y0 is the bottom-left corner of the design" in html
+    cut_area = html.split('id="cut-area">')[1].split("</dd>")[0]
+    xmin, ymin, xmax, ymax = (format_decimal(v, "0.0#", locale="en") for v in report["bbox_mm"])
+    assert cut_area == f"X {xmin} – {xmax} mm<br>Y {ymin} – {ymax} mm"
     preview = _artifact(seeded, job_id, "preview")
     assert f'<img src="/cnc/jobs/{job_id}/files/{preview.sha256}"' in html
 
