@@ -301,7 +301,13 @@
   if (bench) { wireTicket(); }
   window.addEventListener("online", function () { render(); flush(); });
   window.addEventListener("offline", render);
-  window.setInterval(function () { if (load().some(ours)) { flush(); } }, RETRY_MS);
+  // waiting changes are retried; with none waiting, the ticket is read again now and then so a
+  // supervisor's change (a hold, QC) shows without a reload
+  var ticks = 0;
+  window.setInterval(function () {
+    ticks += 1;
+    if (load().some(ours) || (bench && ticks % 5 === 0 && navigator.onLine)) { flush(); }
+  }, RETRY_MS);
   render();
   root.dataset.ready = "true";  // buttons answer from here on
   flush();
