@@ -29,3 +29,8 @@ class ToolError(CamError):
 
 class PlanOptionsError(CamError):
     """The cutting options cannot give a safe program (depth, safe height, step-down, feeds)."""
+
+
+class PieceError(CamError):
+    """The piece cannot be modelled as described: missing or absurd dimensions, a mesh that is
+    not watertight or not in millimetres, a face the piece does not have."""
