@@ -9,9 +9,9 @@ from typing import Any
 from babel.numbers import format_decimal
 from sqlalchemy import select
 
-from jobs.outbox import drain
+from jobs.outbox import drain, record_failure
 from tests.workshop import production_desk as desk
-from workshop.models import Artifact, Job, Machine
+from workshop.models import Artifact, Job, Machine, Outbox
 
 
 def _scheduled_on_eng(factory: Any, settings: Any) -> tuple[int, int]:
@@ -125,6 +125,18 @@ def test_program_status_follows_the_outbox(client_as, seeded, settings, redis) -
     assert status["status"] == "dispatched"
     page = client.get(f"/cnc/jobs/{job_id}").get_data(as_text=True)
     assert 'data-live="1"' in page  # the page polls while the program is being made
+    with seeded() as session:  # the worker died: the row waits for its next attempt
+        row = session.scalars(select(Outbox).where(Outbox.job_id == job_id,
+                                                   Outbox.kind == "generate_program")).one()
+        record_failure(session, row, "RuntimeError: worker lost")
+        session.commit()
+    status = client.get(f"/cnc/jobs/{job_id}/program.json?lang=en").get_json()
+    assert (status["status"], status["attempts"]) == ("pending", 1)
+    assert status["last_error"] == "RuntimeError: worker lost"
+    for url in (f"/cnc/jobs/{job_id}?lang=en", f"/supervisor/jobs/{job_id}?lang=en"):
+        viewer = client if url.startswith("/cnc") else client_as("supervisor")[0]
+        html = viewer.get(url).get_data(as_text=True)
+        assert "Last attempt failed: RuntimeError: worker lost (1 failed attempt)" in html
 
 
 def test_hand_job_has_no_set_up_sheet_and_other_roles_are_refused(app, client_as,

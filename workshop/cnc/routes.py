@@ -53,6 +53,7 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
     if "pause" in possible:
         possible.add("fault")
     return render_template("cnc/setup.html", sheet=setup_sheet(db(), settings(), found),
+                           program=progress.program_status(db(), settings(), found),
                            actions=[a for a in ACTIONS if a in possible],
                            event_label=_action_label)
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from jobs.engine import allowed_events
+from workshop.cnc import progress
 from workshop.models import Job, Store, utcnow
 from workshop.supervisor import forms, queries, views
 from workshop.supervisor.files import design_response, job_file_response
@@ -67,7 +68,9 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
     assert principal is not None
     possible = allowed_events(page.job, actor(principal))
     machines, artisans = queries.loads(db(), settings())
-    return render_template("supervisor/job.html", page=page,
+    program = progress.program_status(db(), settings(), page.job) \
+        if page.job.route == "machine" else None
+    return render_template("supervisor/job.html", page=page, program=program,
                            actions=[e for e in forms.ACTIONS if e in possible],
                            reason_required=forms.REASON_REQUIRED,
                            machines=machines, artisans=artisans,
