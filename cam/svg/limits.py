@@ -17,5 +17,13 @@ class SvgLimits:
     # Line segments after flattening, the size of the toolpath the design becomes.
     max_segments: int = 2_000_000
 
+    def __post_init__(self) -> None:
+        # the drawing walk recurses once per level: keep it far from Python's own limit
+        if not 1 <= self.max_depth <= 256:
+            raise ValueError(f"max_depth must be within 1..256, got {self.max_depth}")
+        for name in ("max_bytes", "max_elements", "max_segments"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be positive, got {getattr(self, name)}")
+
 
 DEFAULT_LIMITS = SvgLimits()

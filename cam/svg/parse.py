@@ -24,12 +24,14 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
-def read_source(source: bytes | str | os.PathLike, limits: SvgLimits) -> tuple[bytes, str]:
-    """(bytes of the SVG, a default name). A str starting with '<' is SVG text."""
+def read_source(source: bytes | str | os.PathLike, limits: SvgLimits) -> tuple[bytes | str, str]:
+    """(the SVG's bytes or text, a default name). A str starting with '<' is SVG text, kept
+    as text so that its encoding declaration (if any) is not applied a second time."""
     if isinstance(source, bytes | bytearray):
         data, name = bytes(source), ""
     elif isinstance(source, str) and source.lstrip().startswith("<"):
-        data, name = source.encode("utf-8"), ""
+        _check_size(len(source.encode("utf-8", "replace")), limits)
+        return source, ""
     else:
         path = Path(source)
         try:
@@ -50,7 +52,7 @@ def _check_size(size: int, limits: SvgLimits) -> None:
         )
 
 
-def parse_xml(data: bytes) -> Element:
+def parse_xml(data: bytes | str) -> Element:
     try:
         return SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden as exc:
@@ -66,6 +68,8 @@ def parse_xml(data: bytes) -> Element:
         raise HostileInputError(f"SVG refused: unsafe XML ({exc})") from None
     except ParseError as exc:
         raise DesignError(f"SVG is not well-formed XML: {exc}") from None
+    except (LookupError, UnicodeError) as exc:  # an unknown or wrong declared encoding
+        raise DesignError(f"SVG is not readable XML: {exc}") from None
 
 
 def check_tree(root: Element, limits: SvgLimits) -> int:

@@ -174,3 +174,19 @@ def test_tolerance_range_and_error_hierarchy():
 def test_missing_file_refused(tmp_path):
     with pytest.raises(DesignError, match="cannot read design file"):
         load_svg(tmp_path / "nope.svg")
+
+
+def test_encodings():
+    text = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?><svg xmlns="http://www.w3.org/2000/svg" '
+        'width="10mm" height="10mm"><title>Jadé</title><rect width="5" height="5"/></svg>'
+    )
+    assert load_svg(text).title == "Jadé"  # text: the declaration is not applied twice
+    assert load_svg(text.encode("latin-1")).title == "Jadé"  # bytes: it is
+    with pytest.raises(DesignError, match="not readable XML"):
+        load_svg(text.replace("ISO-8859-1", "UT7-8").encode())
+
+
+def test_limits_are_validated():
+    with pytest.raises(ValueError, match="max_depth"):
+        SvgLimits(max_depth=10_000)
