@@ -234,3 +234,22 @@ def test_hand_job_is_assigned_to_an_artisan_whose_load_grows(client_as, seeded,
                             "assignee": "artisan:zero"})
     assert bad.status_code == 422
     assert desk.job_row(seeded, buckle).state == "ticket_open"
+
+
+def test_a_hostile_design_never_reaches_the_page_as_markup(client_as, seeded) -> None:
+    hostile = ('<svg xmlns="http://www.w3.org/2000/svg" width="10mm" height="10mm" '
+               'onload="alert(1)"><script>alert(2)</script>'
+               '<path d="M1 1 L9 9" stroke="black"/></svg>')
+    ring = desk.jobs_by_route(seeded)["hand"][0]
+    with seeded() as session:
+        design = session.scalars(select(Design).join(Job, Job.design_id == Design.id)
+                                 .where(Job.id == ring)).one()
+        design.svg = hostile
+        session.commit()
+    client, _ = client_as("supervisor")
+    html = client.get(f"/supervisor/jobs/{ring}").get_data(as_text=True)
+    assert "alert(" not in html and "onload" not in html
+    served = client.get(f"/supervisor/jobs/{ring}/design.svg")
+    csp = served.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "sandbox" in csp
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
