@@ -45,6 +45,7 @@ def test_another_roles_station_is_refused(page: Any) -> None:
         assert response.status == 403, station
         assert page.locator("#forbidden").is_visible()
         assert "Store clerk" in page.locator("#forbidden").inner_text()
+    assert "may not open the Artisan station" in page.locator("#forbidden").inner_text()
     # the header offers only the own station
     assert page.locator("header nav.stations a").all_inner_texts() == ["Store desk"]
 

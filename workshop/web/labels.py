@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from workshop.permissions import STATIONS, may_open_station
 
-__all__ = ["ROLE_LABELS", "STATE_LABELS", "STATION_LABELS", "init_labels", "station_links"]
+__all__ = ["ROLE_LABELS", "STATE_LABELS", "STATION_LABELS", "STATION_NAMES", "init_labels", "station_links"]
 
 STATE_LABELS = {
     "awaiting_piece": _l("Awaiting the stone"),
@@ -53,6 +53,10 @@ STATION_LABELS = {
 }
 
 
+# the same stations named as places, for sentences ("may not open the artisan station")
+STATION_NAMES = {**STATION_LABELS, "artisan": _l("Artisan station")}
+
+
 def state_label(state: str) -> str:
     return str(STATE_LABELS.get(state, state))
 
@@ -63,6 +67,10 @@ def role_label(role: str) -> str:
 
 def station_label(station: str) -> str:
     return str(STATION_LABELS.get(station, station))
+
+
+def station_name(station: str) -> str:
+    return str(STATION_NAMES.get(station, station))
 
 
 def station_links(role: str) -> list[tuple[str, str]]:
@@ -80,6 +88,7 @@ def lang_query(code: str) -> str:
 
 def init_labels(app: Flask) -> None:
     app.jinja_env.globals.update(state_label=state_label, role_label=role_label,
-                                 station_label=station_label, station_links=station_links,
+                                 station_label=station_label, station_name=station_name,
+                                 station_links=station_links,
                                  lang_query=lang_query)
     app.jinja_env.filters.update(state_label=state_label, role_label=role_label)
