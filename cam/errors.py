@@ -34,3 +34,12 @@ class PlanOptionsError(CamError):
 class PieceError(CamError):
     """The piece cannot be modelled as described: missing or absurd dimensions, a mesh that is
     not watertight or not in millimetres, a face the piece does not have."""
+
+
+class SurfaceError(CamError):
+    """A toolpath cannot follow the stone's surface: no stone under the tool, or a slope the
+    tool would meet with its side rather than its cutting end."""
+
+
+class RotaryError(CamError):
+    """A design cannot be wrapped round a band on the rotary axis as asked."""
