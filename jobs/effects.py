@@ -62,12 +62,24 @@ def _notify(kind: str) -> Callable[[Context], list[Outbox]]:
     return writer
 
 
+def _render_certificate_pdf(ctx: Context) -> list[Outbox]:
+    from jobs.certificates import CERTIFICATE_CODE, RENDER_PDF
+
+    code = ctx.one_time.get(CERTIFICATE_CODE)
+    if not code:
+        return []
+    # the code reaches the worker here only; the task scrubs it once it is in the PDF
+    payload = {"job_id": ctx.job.id, "number": ctx.recorded["certificate_number"], "code": code}
+    return [Outbox(job_id=ctx.job.id, kind=RENDER_PDF, payload=payload, max_attempts=5)]
+
+
 WRITERS: dict[str, Callable[[Context], list[Outbox]]] = {
     GENERATE_PROGRAM: _generate_program,
     "notify:receipt": _notify("receipt"),
     "notify:carving_started": _notify("carving_started"),
     "notify:ready_for_pickup": _notify("ready_for_pickup"),
     "notify:dispatched": _notify("dispatched"),
+    "render_certificate_pdf": _render_certificate_pdf,
 }
 
 

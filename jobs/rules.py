@@ -204,7 +204,13 @@ def qc_fail(ctx: Context) -> None:
 # ---- certificate -----------------------------------------------------------------------------
 
 def reissue_certificate(ctx: Context) -> None:
-    """Record a new certificate version and supersede the current one, in this transaction."""
+    """Issue and sign the new certificate and supersede the current one, in this transaction.
+
+    The verification code goes to ``ctx.one_time`` (shown once, printed in the PDF); only its
+    digest is stored.
+    """
+    from jobs import certificates
+
     piece = ctx.session.get_one(Piece, ctx.job.piece_id)
     current = ctx.session.scalar(
         select(Certificate).where(Certificate.piece_id == piece.id,
@@ -212,16 +218,20 @@ def reissue_certificate(ctx: Context) -> None:
         .order_by(Certificate.version.desc()).with_for_update())
     if current is None:
         raise GuardFailed(f"piece {piece.certificate_no} has no valid certificate to re-issue")
+    issued = certificates.issue_for_qc(ctx, piece, current)
     version = current.version + 1
     new = Certificate(
-        piece_id=piece.id, number=f"{piece.certificate_no}-V{version}", version=version,
+        piece_id=piece.id, number=issued.number, version=version,
         status=CertificateStatus.VALID, supersedes_id=current.id, job_id=ctx.job.id,
-        content={"identification": identification(current), "carving": carving_info(ctx)})
+        content={"identification": identification(current), "carving": carving_info(ctx)},
+        document=issued.document, key_id=issued.key_id, code_digest=issued.code_digest)
     ctx.session.add(new)
     ctx.session.flush()
     current.status = CertificateStatus.SUPERSEDED
     current.superseded_by_id = new.id
-    ctx.recorded.update(certificate_number=new.number, supersedes=current.number)
+    ctx.recorded.update(certificate_number=new.number, supersedes=current.number,
+                        certificate_key=issued.key_id)
+    ctx.one_time[certificates.CERTIFICATE_CODE] = issued.code
 
 
 def identification(certificate: Certificate) -> dict:

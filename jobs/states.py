@@ -99,7 +99,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     # ---- quality control and the certificate
     Transition(
         "qc_pass", frozenset({S.QC}), S.CERTIFICATE_REISSUED, _roles(*_ADMIN_SUP),
-        action=rules.reissue_certificate,
+        action=rules.reissue_certificate, effects=("render_certificate_pdf",),
+        payload=(Field("mass_after_g", "decimal"),),
         description="passes QC; a new certificate version supersedes the current one"),
     Transition(
         "qc_fail", frozenset({S.QC}), S.REWORK, _roles(*_ADMIN_SUP), payload=(_REASON,),

@@ -26,9 +26,10 @@ from jobs.errors import StaleVersion, WorkflowError
 from jobs.rules import machine_fit_problems
 from jobs.types import Actor, State
 from workshop.config import Settings
-from workshop.models import Design, Job, Machine, Outbox, OutboxStatus, Piece
+from workshop.models import Artifact, Design, Job, Machine, Outbox, OutboxStatus, Piece
 
-__all__ = ["Refused", "configure", "generate_program", "register", "run_outbox"]
+__all__ = ["Refused", "configure", "generate_program", "register", "render_certificate_pdf",
+           "run_outbox"]
 
 log = logging.getLogger(__name__)
 
@@ -273,3 +274,85 @@ def _remember_sent(factory: sessionmaker[Session], outbox_id: int, channels: set
         row = session.get_one(Outbox, outbox_id)
         row.payload = {**row.payload, "sent_channels": sorted(channels)}
         session.commit()
+
+
+# ---- the printed certificate -----------------------------------------------------------
+
+def _certificate_pdf_failed(settings: Settings, factory: sessionmaker[Session], row: Outbox) -> None:
+    # given up for good: the code must not stay in clear; the certificate is reprinted only by
+    # revoking it and passing QC again (a new number and code)
+    _scrub_code(factory, row.id)
+    log.error("certificate %s: PDF not rendered: %s", row.payload.get("number"), row.last_error)
+
+
+@register("render_certificate_pdf", on_failed=_certificate_pdf_failed)
+def _render_certificate_pdf_row(settings: Settings, factory: sessionmaker[Session],
+                                row: Outbox) -> None:
+    render_certificate_pdf(row.id, settings=settings, factory=factory)
+
+
+def render_certificate_pdf(outbox_id: int, *, settings: Settings | None = None,
+                           factory: sessionmaker[Session] | None = None) -> str:
+    """Render the certificate of the outbox row's job to PDF and store it (kind
+    ``certificate_pdf``); the verification code is then scrubbed from the row."""
+    from certificates import verification_url
+    from certificates.errors import FontNotFound, ImageError
+    from jobs import certificates as certs
+    from workshop import artifacts
+
+    if settings is None or factory is None:
+        settings, factory = context()
+    _progress("loading")
+    with factory() as session:
+        row = session.get_one(Outbox, outbox_id)
+        number, code = row.payload["number"], row.payload.get("code")
+        cert = certs.find(session, number)
+        if cert is None or not cert.document or cert.job_id is None:
+            raise Refused(f"no signed certificate {number}")
+        if session.scalar(select(Artifact.id).where(
+                Artifact.job_id == cert.job_id, Artifact.kind == certs.PDF_KIND,
+                Artifact.filename == f"{number}.pdf")) is not None:
+            _scrub_code(factory, outbox_id)
+            return "skipped: already rendered"  # a killed worker's second run
+        if not code or code == certs.SCRUBBED:
+            raise Refused(f"the verification code of {number} is no longer held")
+        document, job_id = cert.document, cert.job_id
+        job = session.get_one(Job, job_id)
+        design = session.get(Design, job.design_id) if job.design_id else None
+        svg = design.svg if design else None
+    photo_sha = document["credentialSubject"]["identification"]["photoSha256"]
+    _progress("rendering")
+    try:
+        pdf = render_pdf_bytes(document, artifacts.read(settings, photo_sha), svg,
+                               verification_url(settings.public_base_url, number, code))
+    except FontNotFound as exc:
+        raise NotReady(str(exc)) from exc
+    except ImageError as exc:
+        raise Refused(str(exc)) from exc
+    _progress("storing")
+    with factory() as session:
+        artifacts.save(session, settings, pdf, kind=certs.PDF_KIND, filename=f"{number}.pdf",
+                       media_type="application/pdf", job_id=job_id)
+        stored = session.get_one(Outbox, outbox_id)
+        stored.payload = {**stored.payload, "code": certs.SCRUBBED}
+        session.commit()
+    return "rendered"
+
+
+def render_pdf_bytes(document: dict[str, Any], photo: bytes, svg: str | None,
+                     url: str) -> bytes:
+    from certificates import render_pdf
+    from jobs import certificates as certs
+
+    return render_pdf(document, photo_png=certs.photo_for_pdf(photo),
+                      design_png=certs.design_png(svg), verify_url=url)
+
+
+def _scrub_code(factory: sessionmaker[Session], outbox_id: int) -> None:
+    from jobs.certificates import SCRUBBED
+
+    with factory() as session:
+        row = session.get_one(Outbox, outbox_id)
+        if row.payload.get("code") not in (None, SCRUBBED):
+            row.payload = {**row.payload, "code": SCRUBBED}
+            session.commit()

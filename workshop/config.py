@@ -45,6 +45,13 @@ class Settings:
     public_base_url: str = "http://127.0.0.1:8000"
     # queue name prefix: lets several test runs share one Redis without touching each other
     queue_prefix: str = ""
+    # certificate signing keys (Ed25519, one file pair per key), kept outside the database;
+    # the first key is created on first use. A web host that only verifies needs the .json files
+    keys_dir: Path = ROOT / "instance" / "keys"
+    # the workshop named on every certificate it issues
+    workshop_name: str = "玉雕工作室 Jade Carving Workshop"
+    # public verification: requests per client IP per minute before a 429
+    verify_rate_per_minute: int = 30
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -83,6 +90,9 @@ def load(env: dict[str, str] | None = None, **overrides: object) -> Settings:
         "platform_webhook_secret": env.get("PLATFORM_WEBHOOK_SECRET", ""),
         "public_base_url": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
         "queue_prefix": env.get("QUEUE_PREFIX", ""),
+        "keys_dir": Path(env.get("CERT_KEYS_DIR") or instance_dir / "keys").resolve(),
+        "workshop_name": env.get("WORKSHOP_NAME") or "玉雕工作室 Jade Carving Workshop",
+        "verify_rate_per_minute": int(env.get("VERIFY_RATE_PER_MINUTE", "30")),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

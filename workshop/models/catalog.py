@@ -77,6 +77,14 @@ class Certificate(Base):
     content: Mapped[dict] = mapped_column(default=dict)  # identification + carving information
     job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"))
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(120))
+    # the signed certificate (W3C VC 2.0, eddsa-jcs-2022) exactly as issued; None for a lab's
+    # original certificate, which the workshop records but did not sign
+    document: Mapped[dict | None] = mapped_column(default=None)
+    key_id: Mapped[str | None] = mapped_column(String(200))
+    # SHA-256 of the verification code printed on the certificate; the code itself is never kept
+    code_digest: Mapped[str | None] = mapped_column(String(64))
     issued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     piece: Mapped[Piece] = relationship(back_populates="certificates")
