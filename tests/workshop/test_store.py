@@ -196,3 +196,16 @@ def test_search_finds_by_certificate_number(clerk, session_factory, shop) -> Non
 def test_the_desk_speaks_chinese_by_default_and_english_on_request(clerk) -> None:
     assert "门店柜台" in clerk.get("/store/").get_data(as_text=True)
     assert "Store desk" in clerk.get("/store/?lang=en").get_data(as_text=True)
+
+
+def test_a_stone_far_from_its_certified_mass_is_received_on_hold(clerk, session_factory,
+                                                                 shop) -> None:
+    job_id = hand_job(session_factory, shop, receive=False)  # certified 8.02 g
+    answer = _post(clerk, f"/store/jobs/{job_id}/receive",
+                   {"mass_g": "7.10", "condition": "chipped"}, follow_redirects=True)
+    assert answer.status_code == 200
+    page = answer.get_data(as_text=True)
+    assert "flash-warning" in page and 'class="segno"' in page  # warned, and still a receipt
+    with session_factory() as s:
+        job = s.get_one(Job, job_id)
+        assert job.state == "on_hold" and "7.10" in (job.review_reason or "")

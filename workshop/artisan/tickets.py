@@ -3,6 +3,7 @@ latest photo of the piece, and whether the work is paused."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -78,7 +79,7 @@ def design_size_mm(svg: str, placement: dict | None = None) -> tuple[float, floa
         factor = float(Decimal(str((placement or {}).get("scale", "1"))))
     except (InvalidOperation, ValueError):
         factor = 1.0
-    if not factor > 0:
+    if not (factor > 0 and math.isfinite(factor)):
         factor = 1.0
     return geometry.width_mm * factor, geometry.height_mm * factor
 

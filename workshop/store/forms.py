@@ -4,6 +4,7 @@ message per field. A refused form is drawn again with everything the clerk typed
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
@@ -33,12 +34,17 @@ def _text(form: Mapping[str, str], name: str) -> str:
     return (form.get(name) or "").strip()
 
 
+# no carving stone weighs a tonne or measures a kilometre: a larger number is a typing slip
+MAX_MEASURE = Decimal(1_000_000)
+
+
 def _decimal(raw: str) -> Decimal | None:
+    """A positive, plausible measure typed at the desk (grams or millimetres), else None."""
     try:
         value = Decimal(raw)
     except InvalidOperation:
         return None
-    return value if value.is_finite() and value > 0 else None
+    return value if value.is_finite() and 0 < value < MAX_MEASURE else None
 
 
 def piece(form: Mapping[str, str], store_code: str | None) -> dict[str, Any]:
@@ -85,7 +91,8 @@ def desk_order(form: Mapping[str, str], store_code: str) -> dict[str, Any]:
     """A walk-in customer's order as jobs.intake.accept_order takes it."""
     errors: dict[str, str] = {}
     reference = _text(form, "reference")
-    if not reference.startswith(f"DESK-{store_code}-"):
+    # drawn by new_reference when the form was shown (a manager may pick another store after)
+    if not re.fullmatch(r"DESK-[A-Za-z0-9_-]+-\d{8}-[0-9A-F]{8}", reference):
         errors["reference"] = "reload the form"
     name = _text(form, "customer_name")
     if not name:

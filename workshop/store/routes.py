@@ -179,13 +179,17 @@ def receive(job_id: int):  # type: ignore[no-untyped-def]
             art, _new = photos.save_upload(db(), settings(), job_id, upload, _me().label)
             db().commit()
             attachments.append(art.sha256)
-        fire_from_form(job_id, "receive", data, attachments=attachments)
+        job = fire_from_form(job_id, "receive", data, attachments=attachments)
     except forms.FormErrors as exc:
         return _receive_form(found, request.form, exc.errors, 422)
     except WorkshopError as exc:
         return _receive_form(found, request.form, {"photo": exc.message}, 422)
     except ActionRefused as exc:
         return _receive_form(found, request.form, {}, exc.status)
+    if job.state == State.ON_HOLD:
+        # the receipt is still printed: the customer handed the stone in either way
+        flash(_("The stone is on hold for a supervisor's review: %(reason)s",
+                reason=job.review_reason or ""), "warning")
     return redirect(url_for(".receipt_page", job_id=job_id))
 
 
