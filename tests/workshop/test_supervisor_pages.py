@@ -253,3 +253,25 @@ def test_a_hostile_design_never_reaches_the_page_as_markup(client_as, seeded) ->
     csp = served.headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "sandbox" in csp
     assert served.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_photo_attached_to_an_event_shows_in_the_timeline(client_as, seeded,
+                                                            settings) -> None:
+    from jobs.engine import fire
+    from workshop import artifacts
+
+    ring = desk.jobs_by_route(seeded)["hand"][0]
+    png = b"\x89PNG\r\n\x1a\n" + bytes(32)
+    with seeded() as session:
+        photo = artifacts.save(session, settings, png, kind="photo", filename="rim.png",
+                               media_type="image/png", job_id=ring)
+        session.commit()
+        sha = photo.sha256
+        fire(session, ring, "hold", actor=desk.SUPERVISOR, version=None,
+             data={"reason": "see the crack"}, attachments=(sha,), settings=settings)
+    client, _ = client_as("supervisor")
+    html = client.get(f"/supervisor/jobs/{ring}").get_data(as_text=True)
+    hold = html.split('class="timeline-item state-on_hold" data-event="hold">')[1].split("</li>")[0]
+    assert "see the crack" in hold
+    assert f'<img src="/supervisor/jobs/{ring}/files/{sha}"' in hold
+    assert client.get(f"/supervisor/jobs/{ring}/files/{sha}").data == png

@@ -71,6 +71,8 @@ class JobPage:
     remaining_hours: float
     flag: str | None
     images: dict[str, list[Artifact]] = field(default_factory=dict)
+    # the job's pictures by sha256: an event's attachments are shown beside it in the timeline
+    pictures: dict[str, Artifact] = field(default_factory=dict)
     downloads: list[Artifact] = field(default_factory=list)
 
 
@@ -103,6 +105,8 @@ def job_page(session: Session, settings: Settings, job_id: int, now: dt.datetime
     for kind in IMAGE_KINDS:
         page.images[kind] = [a for a in arts if a.kind == kind
                              and a.media_type.startswith("image/")]
+    page.pictures = {a.sha256: a for a in arts if a.media_type.startswith("image/")
+                     and a.media_type != "image/svg+xml"}
     page.downloads = [a for a in arts if a.kind in ("gcode", "dxf", "report", "certificate_pdf")]
     return page
 
