@@ -59,7 +59,7 @@ class PieceSpec:
     """One piece's parametric dimensions, mm. Zero means "not given".
 
     outer / inner: diameters (disc shapes; a bangle's inner is the wrist opening).
-    thickness: Z height of a disc or plaque; the radial thickness of a bangle's band.
+    thickness: Z height of a disc or plaque, dome included; a bangle band's radial thickness.
     width / height: a plaque's X / Y size; a bangle's band width along its axis.
     dome: height of a domed face above its rim. corner: a plaque's corner radius.
     section: a bangle's cross-section, round | oval | flat.
@@ -105,7 +105,7 @@ class PieceSpec:
     def size(self) -> tuple[float, float, float]:
         """Extent of the piece lying on its back (a bangle on its side), X, Y, Z in mm."""
         if self.shape in ("pendant", "plaque"):
-            return self.width, self.height, self.thickness + self.dome
+            return self.width, self.height, self.thickness
         if self.shape == "bangle":
             d = self.inner + 2.0 * self.thickness
             return d, d, self.band_width
@@ -155,9 +155,9 @@ def _check_shape(s: PieceSpec) -> None:
         raise PieceError(
             f"{s.shape}: inner diameter {s.inner:g} mm must be smaller than outer {s.outer:g} mm"
         )
-    if s.shape == "buckle" and s.dome and s.dome >= s.thickness:
+    if s.shape in ("buckle", "pendant", "plaque") and s.dome and s.dome >= s.thickness:
         raise PieceError(
-            f"buckle: dome height {s.dome:g} mm must be less than its thickness {s.thickness:g} mm"
+            f"{s.shape}: dome height {s.dome:g} mm must be less than its thickness {s.thickness:g} mm"
         )
     if s.shape == "bangle" and s.section == "round" and s.width and s.width != s.thickness:
         raise PieceError(
