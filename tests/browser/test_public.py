@@ -33,4 +33,6 @@ def test_tracking_page_on_a_phone(phone_page: Any, live_server: str, session_fac
 def test_a_wrong_link_says_so(phone_page: Any, live_server: str) -> None:
     response = phone_page.goto("/track/not-a-real-token")
     assert response.status == 404
-    assert "receipt" in phone_page.locator("body").inner_text()
+    assert "收据" in phone_page.locator("#error .reason").inner_text()
+    phone_page.goto("/track/not-a-real-token?lang=en")
+    assert "receipt" in phone_page.locator("#error .reason").inner_text()

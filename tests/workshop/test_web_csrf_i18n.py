@@ -155,3 +155,21 @@ def test_the_shared_catalogue_wins_so_states_read_the_same_everywhere(app: Any) 
         english = [str(label) for label in STATE_LABELS.values()]
     with app.test_request_context("/?lang=zh"):
         assert [gettext(e) for e in english] == [shared[e] for e in english]
+
+
+def test_a_refusal_in_the_browser_is_a_page_of_the_site(client: Any, seeded: Any) -> None:
+    log_in(client, "clerk")
+    response = client.post("/logout", headers={"Accept": "text/html", "Referer": "/store/"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="error"' in page and "安全令牌" in page  # the reason, in the user's language
+    assert 'href="/store/"' in page and 'action="/logout"' in page  # the way back; the header
+    english = client.get("/no-such-page?lang=en", headers={"Accept": "text/html"})
+    assert english.status_code == 404 and 'id="error"' in english.get_data(as_text=True)
+
+
+def test_json_callers_and_the_api_keep_json_errors(client: Any) -> None:
+    response = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert response.status_code == 404 and response.json["error"] == "not_found"
+    response = client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert response.status_code == 404 and response.is_json

@@ -8,6 +8,7 @@ token never leaves in a Referer header.
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, make_response, render_template
+from flask_babel import gettext as _
 
 from workshop.public.timeline import STAGES, public_status
 from workshop.web.session import db
@@ -24,8 +25,8 @@ def track(token: str):  # type: ignore[no-untyped-def]
         token = token.removesuffix(".json")
     status = public_status(db(), token)
     if status is None:
-        abort(404, description="No carving job is tracked under this link. Check the link on "
-                               "your receipt.")
+        abort(404, description=_("No carving job is tracked under this link. Check the link "
+                                 "on your receipt."))
     if as_json:
         response = jsonify(status.as_json())
     else:

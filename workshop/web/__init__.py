@@ -18,6 +18,7 @@ from flask import Flask, flash, render_template, request
 from workshop.web import csrf
 from workshop.web.i18n import current_lang, init_i18n
 from workshop.web.labels import init_labels
+from workshop.web.pages import init_pages
 from workshop.web.session import ActionRefused, close_session, settings
 from workshop.web.throttle import LoginThrottle
 
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(_template_context)
     app.teardown_appcontext(close_session)
     app.register_error_handler(ActionRefused, _refused)
+    init_pages(app)
     app.register_blueprint(bp)
 
 

@@ -13,6 +13,7 @@ import hmac
 import secrets
 
 from flask import abort, request, session
+from flask_babel import gettext as _
 
 __all__ = ["EXEMPT_PREFIXES", "check", "csrf_token"]
 
@@ -39,8 +40,8 @@ def check() -> None:
     expected = session.get(SESSION_KEY)
     sent = request.headers.get(HEADER) or request.form.get(FORM_FIELD)
     if not expected or not sent:
-        abort(400, description="The form's security token is missing: reload the page and "
-                               "send it again.")
+        abort(400, description=_("The form's security token is missing: reload the page and "
+                                 "send it again."))
     if not hmac.compare_digest(str(expected), str(sent)):
-        abort(400, description="The form's security token does not match this session "
-                               "(it may have expired): reload the page and send it again.")
+        abort(400, description=_("The form's security token does not match this session (it "
+                                 "may have expired): reload the page and send it again."))
