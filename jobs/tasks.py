@@ -309,17 +309,18 @@ def render_certificate_pdf(outbox_id: int, *, settings: Settings | None = None,
         cert = certs.find(session, number)
         if cert is None or not cert.document or cert.job_id is None:
             raise Refused(f"no signed certificate {number}")
-        if session.scalar(select(Artifact.id).where(
-                Artifact.job_id == cert.job_id, Artifact.kind == certs.PDF_KIND,
-                Artifact.filename == f"{number}.pdf")) is not None:
-            _scrub_code(factory, outbox_id)
-            return "skipped: already rendered"  # a killed worker's second run
-        if not code or code == certs.SCRUBBED:
+        rendered = session.scalar(select(Artifact.id).where(
+            Artifact.job_id == cert.job_id, Artifact.kind == certs.PDF_KIND,
+            Artifact.filename == f"{number}.pdf")) is not None
+        if not rendered and (not code or code == certs.SCRUBBED):
             raise Refused(f"the verification code of {number} is no longer held")
         document, job_id = cert.document, cert.job_id
         job = session.get_one(Job, job_id)
         design = session.get(Design, job.design_id) if job.design_id else None
         svg = design.svg if design else None
+    if rendered:  # a killed worker's second run
+        _scrub_code(factory, outbox_id)
+        return "skipped: already rendered"
     photo_sha = document["credentialSubject"]["identification"]["photoSha256"]
     _progress("rendering")
     try:
