@@ -161,3 +161,21 @@ def test_pages_refuse_framing_and_sniffing(client: Any, seeded: Any) -> None:
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize("username,stations", [
+    ("admin", {"supervisor", "cnc", "artisan", "store"}),
+    ("supervisor", {"supervisor", "cnc", "artisan", "store"}),
+    ("operator", {"cnc"}), ("artisan.wang", {"artisan"}), ("clerk", {"store"}),
+])
+def test_the_header_offers_only_the_roles_stations(app: Any, seeded: Any, username: str,
+                                                   stations: set[str]) -> None:
+    import re
+
+    client = app.test_client()
+    log_in(client, username)
+    page = client.get("/login").get_data(as_text=True)
+    nav = page[page.index('<nav class="stations"'):page.index("</nav>")]
+    linked = set(re.findall(r'href="/([a-z]+)/"', nav))
+    installed = {s for s in stations if f"{s}.index" in app.view_functions}
+    assert linked == installed
