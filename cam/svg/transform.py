@@ -37,6 +37,10 @@ class TransformError(ValueError):
     """A transform list or viewBox that does not parse."""
 
 
+class EmptyViewBoxError(TransformError):
+    """A viewBox of zero width or height: SVG does not render the element."""
+
+
 def compose(m: Affine, n: Affine) -> Affine:
     """m after n."""
     a, b, c, d, e, f = m
@@ -127,8 +131,10 @@ def parse_view_box(text: str | None) -> tuple[float, float, float, float] | None
         raise TransformError(f"malformed viewBox {text!r}") from None
     if len(values) != 4 or not all(math.isfinite(v) for v in values):
         raise TransformError(f"viewBox needs 4 numbers, got {text!r}")
-    if values[2] <= 0 or values[3] <= 0:
-        raise TransformError(f"viewBox {text!r} has no area")
+    if values[2] < 0 or values[3] < 0:
+        raise TransformError(f"viewBox {text!r} has a negative size")
+    if values[2] == 0 or values[3] == 0:
+        raise EmptyViewBoxError(f"viewBox {text!r} has no area")
     return values[0], values[1], values[2], values[3]
 
 

@@ -22,6 +22,7 @@ from .pathdata import PathDataError, SubPath
 from .style import cascade, local_name
 from .transform import (
     Affine,
+    EmptyViewBoxError,
     TransformError,
     compose,
     parse_aspect,
@@ -198,6 +199,8 @@ class Walker:
             h = to_px(height if height and height.strip() != "auto" else "100%", vh)
             vb = parse_view_box(el.get("viewBox"))
             aspect = parse_aspect(el.get("preserveAspectRatio"))
+        except EmptyViewBoxError:
+            return None  # SVG draws nothing for a zero-size viewBox
         except (LengthError, TransformError) as exc:
             raise DesignError(f"element {name!r}: {exc}") from None
         if w <= 0 or h <= 0:

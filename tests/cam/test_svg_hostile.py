@@ -165,6 +165,13 @@ def test_malformed_svg_refused(text, why):
         load_svg(text)
 
 
+def test_zero_size_nested_viewbox_draws_nothing_negative_refused():
+    body = '<svg viewBox="0 0 0 10"><rect width="5" height="5"/></svg><line x1="0" x2="1" stroke="red"/>'
+    assert [p.element_id for p in load(body).paths] == ["line#1"]
+    with pytest.raises(DesignError, match="negative size"):
+        load('<svg viewBox="0 0 -1 10"><rect width="5" height="5"/></svg>')
+
+
 def test_tolerance_range_and_error_hierarchy():
     with pytest.raises(DesignError, match="tolerance"):
         load('<rect width="5" height="5"/>', tolerance=0.0)
