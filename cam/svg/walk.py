@@ -33,7 +33,8 @@ from .transform import (
 )
 from .units import LengthError, to_px
 
-TEXT = frozenset(["text", "tspan", "textPath", "tref", "altGlyph"])
+# flowRoot (Inkscape) and textArea (SVG Tiny) are text their editors show, though browsers do not
+TEXT = frozenset(["text", "tspan", "textPath", "tref", "altGlyph", "flowRoot", "textArea"])
 NOT_CARVED = frozenset(["image", "foreignObject", "video", "audio", "iframe", "canvas"])
 GROUPS = frozenset(["g", "a"])
 

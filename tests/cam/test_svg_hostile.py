@@ -140,6 +140,8 @@ def test_text_refused_unless_hidden():
         load('<rect width="5" height="5"/><text id="motto" x="1" y="1">Fu</text>')
     with pytest.raises(DesignError, match="element 'text#1'"):
         load('<rect width="5" height="5"/><g><text x="1" y="1"><tspan>Lu</tspan></text></g>')
+    with pytest.raises(DesignError, match="element 'flowRoot#1'"):
+        load("<flowRoot><flowPara>Shou</flowPara></flowRoot>")
     d = load(
         '<rect width="5" height="5"/><text display="none">x</text>'
         '<defs><text id="t">y</text></defs>'
