@@ -44,6 +44,9 @@ REACH = {"engrave": 1.0, "pocket": 0.0, "profile-in": 0.0, "profile-out": 2.0}
 SCAN_RATIO = 0.85
 SCAN_FLOOR = 1e-3
 BISECT_STEPS = 40
+FIT_BACKOFF = 1e-9  # relative
+# overflow below this is float noise on a point exactly on the limit, not a cut off the stone
+CONTAIN_EPS = 1e-6  # mm
 # positions tried across an annulus from the hole's rim to the outer edge, then refined
 RING_ANCHORS = 9
 REFINE_STEPS = 24
@@ -114,9 +117,9 @@ def check_containment(
     """Raise PlacementError naming the worst overflow (mm, edge, element, where) when any part
     of the cut, tool radius and margin included, leaves the face."""
     cut = _cut(design, operation)
-    allowed = _shrunk(face, margin + cut.reach * tool.radius)
-    if allowed.is_empty:
+    if _shrunk(face, margin + cut.reach * tool.radius).is_empty:
         raise _too_narrow(face, tool, margin)
+    allowed = _shrunk(face, margin + cut.reach * tool.radius - CONTAIN_EPS)
     move = _mover(placement)
     worst: tuple[float, str, float, float] | None = None
     for element, geom in cut.items:
@@ -202,7 +205,8 @@ def _largest_scale(fits: Callable[[float], bool], s_top: float) -> float:
     for _ in range(BISECT_STEPS):
         mid = 0.5 * (lo + hi)
         lo, hi = (mid, hi) if fits(mid) else (lo, mid)
-    return lo
+    # a hair inside the limit, so the same placement computed another way still fits
+    return max(lo * (1.0 - FIT_BACKOFF), s)
 
 
 def _ring_anchors(face: Face, inset: float) -> list[tuple[float, float]]:

@@ -22,14 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cam.errors import CamError
+from cam.errors import CamError, PieceError
+from cam.pieces.spec import PieceSpec
 from cam.toolpath import Placement, Program
 from machines.errors import FitError, MachineError, OptionsError, UnknownDialectError
 from machines.estimate import estimate
 from machines.extent import program_extent
 from machines.materials import cutting_params, material_names
 from machines.post import DIALECTS, render
-from machines.profiles import fit_check, get_machine, machine_names
+from machines.profiles import fit_check, get_machine, job_fits, machine_names
 from machines.tools import all_tools, get_tool
 
 __all__ = ["CarveOptions", "CarveResult", "carve", "run_cli"]
@@ -44,6 +45,7 @@ FLATTEN_SHARE_LINES = 0.95
 # a burr a few tenths wide would wander off the line
 MIN_TOLERANCE = 0.005
 MAX_TOLERANCE = 0.5
+FITS = (None, "fit", "centre")
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,11 @@ class CarveOptions:
     face: tuple[float, float, float, float] | None = None  # allowed tool-centre region
     job: str = ""
     entry: str = "auto"  # auto | ramp | plunge
+    # the piece carved on (docs/pieces-and-placement.md); None = the design's own document
+    piece: PieceSpec | None = None
+    face_name: str | None = None  # one of the piece's faces; None = its first (front)
+    fit: str | None = None  # "fit" | "centre" | None (the placement as given, checked)
+    margin: float = 0.5  # mm of stone kept clear of every edge of the face, hole included
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,7 @@ def carve(
     arcs = options.arcs and machine.arcs
     share = FLATTEN_SHARE_ARCS if arcs else FLATTEN_SHARE_LINES
     design = load_svg(svg, tolerance=options.tolerance * share)
+    placement, face_box, face = _on_piece(design, options, tool)
     plan = PlanOptions(
         tool=tool,
         params=params,
@@ -97,8 +105,8 @@ def carve(
         safe_z=options.safe_z,
         tolerance=options.tolerance,
         arcs=arcs,
-        placement=options.placement,
-        face=options.face,
+        placement=placement,
+        face=face_box,
         entry=options.entry,
         job=options.job,
     )
@@ -108,15 +116,83 @@ def carve(
     program.cut_length_mm, program.rapid_length_mm = est.cut_length_mm, est.rapid_length_mm
     extent = program_extent(program)
     problems = fit_check(extent.bounds, machine, tool, params)
+    problems += [p for p in job_fits(machine, options.piece) if p not in problems]
     if problems:
         raise FitError(problems)
-    gcode = render(program, machine, dialect=dialect)
+    gcode = render(program, machine, dialect=dialect, estimated=est)
     warnings = list(program.warnings)
+    if face is not None and face.kind != "flat":
+        warnings.append(_curved_warning(face, program))
     dxf, preview = _drawings(program, design, warnings)
     report = _report(
         options, program, design, est, extent.cut_bbox, dialect, machine.name, gcode, warnings
     )
+    report["face"] = _face_report(options, face, face_box)
     return CarveResult(gcode, dxf, preview, report, program)
+
+
+def _on_piece(
+    design: Any, options: CarveOptions, tool: Any
+) -> tuple[Placement, tuple[float, float, float, float] | None, Any]:
+    """The placement, the tool-centre box for the plan, and the face, when carving on a piece.
+
+    The exact check (the face's real outline and hole, tool radius and margin) is
+    cam.placement's; the plan then checks every tool-centre point against the face's box.
+    """
+    if options.piece is None:
+        return options.placement, options.face, None
+    from cam.pieces.faces import get_face
+    from cam.placement import centre_region, place
+
+    face = get_face(options.piece, options.face_name)
+    p = options.placement
+    given = (p.offset_x, p.offset_y)
+    # with fit or centre, an offset says where the design's centre goes; none = chosen for it
+    offset = given if options.fit is None or given != (0.0, 0.0) else None
+    placement = place(
+        design,
+        face,
+        tool,
+        mode=options.fit or "explicit",
+        scale=None if options.fit == "fit" else p.scale,
+        rotation_deg=p.rotation_deg,
+        offset=offset,
+        margin=options.margin,
+        operation=options.operation,
+    )
+    xmin, ymin, xmax, ymax = centre_region(face, tool, options.margin).bounds
+    return placement, options.face or (xmin, ymin, xmax, ymax), face
+
+
+def _curved_warning(face: Any, program: Program) -> str:
+    """How far a curved face falls away under the cut, which a flat program does not follow."""
+    import numpy as np
+
+    pts = np.array([(m.x, m.y) for tp in program.toolpaths for m in tp.moves if m.z < 0])
+    drop = -float(face.surface_z(pts[:, 0], pts[:, 1]).min()) if len(pts) else 0.0
+    return (
+        f"face '{face.name}' is a {face.kind}: its surface falls {drop:.2f} mm below Z0 under "
+        "the cut, and this program cuts at constant depth below Z0"
+    )
+
+
+def _face_report(
+    options: CarveOptions, face: Any, box: tuple[float, float, float, float] | None
+) -> dict[str, Any] | None:
+    if face is None:
+        return None
+    piece = options.piece
+    assert piece is not None
+    return {
+        "piece": piece.shape,
+        "name": face.name,
+        "kind": face.kind,
+        "bounds": [round(v, 4) for v in face.bounds],
+        "tool_centre_box": [round(v, 4) for v in box] if box else None,
+        "margin": options.margin,
+        "fit": options.fit,
+        "text": face.describe(),
+    }
 
 
 def _check_options(options: CarveOptions) -> None:
@@ -129,6 +205,10 @@ def _check_options(options: CarveOptions) -> None:
         raise OptionsError(
             f"tolerance {tol:g} mm is outside {MIN_TOLERANCE:g}..{MAX_TOLERANCE:g} mm"
         )
+    if options.fit not in FITS:
+        raise OptionsError(f"unknown fit {options.fit!r}; valid: fit, centre (or none)")
+    if options.piece is None and (options.fit or options.face_name):
+        raise OptionsError("--fit and --face need a piece (--piece SHAPE:key=value,...)")
 
 
 def _drawings(program: Program, design: Any, warnings: list[str]) -> tuple[str | None, str | None]:
@@ -163,7 +243,7 @@ def _report(
     warnings: list[str],
 ) -> dict[str, Any]:
     tp = program.toolpaths[0]
-    p = options.placement
+    p = program.placement  # the one planned: on a piece, chosen by the fit
     return {
         "job": options.job,
         "design": design.title,
@@ -226,6 +306,22 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--rotate", type=float, default=0.0, help="degrees, counter-clockwise")
     ap.add_argument("--offset", type=_offset, default=(0.0, 0.0), help="X,Y in mm")
     ap.add_argument("--job", default="")
+    ap.add_argument(
+        "--piece",
+        type=_piece,
+        help="the piece carved on, SHAPE:key=value,... e.g. bi_disc:outer=58,inner=20,thickness=5",
+    )
+    ap.add_argument("--face", help="the piece's face (front, back, dome, outer); default its first")
+    ap.add_argument(
+        "--fit",
+        nargs="?",
+        const="fit",
+        choices=("fit", "centre"),
+        help="fit: largest scale that stays on the face; centre: centred at --scale",
+    )
+    ap.add_argument(
+        "--margin", type=float, default=CarveOptions.margin, help="mm kept clear of every edge"
+    )
     ap.add_argument("--list-tools", action="store_true", help="print the tool library and exit")
     return ap
 
@@ -236,6 +332,13 @@ def _offset(text: str) -> tuple[float, float]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected X,Y in mm, got {text!r}") from None
     return x, y
+
+
+def _piece(text: str) -> PieceSpec:
+    try:
+        return PieceSpec.parse(text)
+    except PieceError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _list_tools() -> str:
@@ -294,6 +397,10 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         arcs=not args.no_arcs,
         job=args.job,
         placement=Placement(args.scale, args.rotate, args.offset[0], args.offset[1]),
+        piece=args.piece,
+        face_name=args.face,
+        fit=args.fit,
+        margin=args.margin,
     )
     try:
         result = carve(Path(args.design), options)
@@ -309,6 +416,8 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     r = result.report
+    if r.get("face"):
+        print(f"on {r['face']['piece']} {r['face']['text']}: {r['placement']['text']}")
     print(
         f"{args.output}: {r['gcode_lines']} lines, {r['operation']} {r['path_count']} paths with "
         f"{r['tool']['name']} to {r['depth']:g} mm in {r['passes']} passes, cut "

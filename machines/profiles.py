@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cam.toolpath import CuttingParams, Tool
+from cam.toolpath import CuttingParams, Placement, Program, Tool, Toolpath
 from machines._data import DATA_DIR, load_toml, require
 from machines.errors import (
     LibraryError,
@@ -17,7 +18,18 @@ from machines.errors import (
 )
 from machines.tools import tool_spec
 
-__all__ = ["DIALECTS", "MachineProfile", "fit_check", "get_machine", "machine_names"]
+if TYPE_CHECKING:
+    from cam.pieces.spec import PieceSpec
+
+__all__ = [
+    "DIALECTS",
+    "MachineProfile",
+    "MachineStatus",
+    "fit_check",
+    "get_machine",
+    "job_fits",
+    "machine_names",
+]
 
 DIALECTS = ("grbl", "linuxcnc", "mach3")
 
@@ -184,3 +196,84 @@ def _param_problems(machine: MachineProfile, params: CuttingParams) -> list[str]
     if params.coolant and not (machine.coolant_flood or machine.coolant_mist):
         problems.append(f"{machine.name} has no coolant and jade must be cut wet")
     return problems
+
+
+class MachineStatus(StrEnum):
+    """Where a machine stands. A running machine still takes jobs into its queue; one in
+    maintenance or at fault takes none until an operator sets it idle again."""
+
+    IDLE = "idle"
+    RUNNING = "running"
+    MAINTENANCE = "maintenance"
+    FAULT = "fault"
+
+    @property
+    def accepts_work(self) -> bool:
+        return self in (MachineStatus.IDLE, MachineStatus.RUNNING)
+
+
+def job_fits(
+    machine: MachineProfile, piece: PieceSpec | None, program: Program | None = None
+) -> list[str]:
+    """Every reason `machine` cannot take the job; empty when it can. For routing and assignment.
+
+    The piece must fit the travel (lying on its back, turned a quarter if that helps; a bangle
+    on the rotary with its axis along X: its width in X, its diameter in Y and its radius above
+    the axis in Z); a bangle's band needs a rotary A axis; every tool of the program must be
+    loaded, and the program itself must fit (`fit_check`).
+    """
+    problems: list[str] = []
+    if piece is not None:
+        problems += _piece_problems(machine, piece)
+    if program is not None:
+        problems += _program_problems(machine, program)
+    return problems
+
+
+def _piece_problems(machine: MachineProfile, piece: PieceSpec) -> list[str]:
+    env = machine.envelope
+    if piece.shape == "bangle":
+        diameter = piece.inner + 2.0 * piece.thickness
+        need = {"x": piece.band_width, "y": diameter, "z": diameter / 2.0}
+        problems = (
+            []
+            if "A" in machine.axes
+            else [
+                f"a bangle's band turns under the tool on a rotary A axis; {machine.name} has "
+                f"{machine.axes}"
+            ]
+        )
+    else:
+        sx, sy, sz = piece.size
+        if sx > env["x"] or sy > env["y"]:  # a quarter turn may fit the table better
+            sx, sy = sy, sx
+        need = {"x": sx, "y": sy, "z": sz}
+        problems = []
+    for axis, size in need.items():
+        if size > env[axis] + 1e-9:
+            problems.append(
+                f"the {piece.shape} needs {size:g} mm of {axis.upper()} travel; "
+                f"{machine.name} has {env[axis]:g} mm"
+            )
+    return problems
+
+
+def _program_problems(machine: MachineProfile, program: Program) -> list[str]:
+    from machines.extent import program_extent  # extent imports the estimator: load on use
+
+    problems: list[str] = []
+    seen: set[str] = set()
+    for tp in program.toolpaths:
+        if tp.tool.name in seen or not tp.moves:
+            continue
+        seen.add(tp.tool.name)
+        problems += [
+            p for p in fit_check(_bounds(tp, program_extent), machine, tp.tool) if p not in problems
+        ]
+    return problems
+
+
+def _bounds(tp: Toolpath, extent: Callable[[Program], Any]) -> Sequence[float]:
+    """The extent of one toolpath, as fit_check wants it."""
+    single = Program(job="", design="", placement=Placement(), toolpaths=[tp], safe_z=tp.safe_z)
+    return extent(single).bounds
