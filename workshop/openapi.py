@@ -221,6 +221,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "kind": {"type": "string", "enum": ["photo", "document"]},
         "job_id": {"type": "integer"},
     }, ("file",)),
+    "RevokeIn": _obj({"reason": _str(2000)}, ("reason",),
+                     examples=[{"reason": "mass after carving recorded wrongly"}]),
+    "CertificateStatus": _obj({
+        "number": {"type": "string"},
+        "status": {"type": "string", "enum": ["valid", "superseded", "revoked"]},
+        "superseded_by": {"type": ["string", "null"]},
+        "revoked_reason": {"type": ["string", "null"]},
+        "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+        "revoked_by": {"type": ["string", "null"]},
+        "key_id": {"type": ["string", "null"]},
+    }, ("number", "status"), closed=False),
 }
 
 
@@ -344,6 +355,19 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
         "responses": {"200": {"description": "the file",
                               "content": {"application/octet-stream": {}}},
                       "404": _error("no such artifact")},
+    }),
+    ("post", "/certificates/{number}/revoke", {
+        "operationId": "revokeCertificate", "tags": ["certificates"], "security": STAFF,
+        "parameters": [{"name": "number", "in": "path", "required": True,
+                        "schema": {"type": "string", "maxLength": 64}}],
+        "summary": "Revoke a certificate (admin); public verification then says revoked, "
+                   "with the reason",
+        "requestBody": {"required": True, **_json("RevokeIn")},
+        "responses": {"200": {"description": "revoked", **_json("CertificateStatus")},
+                      "403": _error("only an admin revokes certificates"),
+                      "404": _error("no such certificate"),
+                      "409": _error("already revoked"),
+                      "422": _error("no reason given")},
     }),
 ]
 

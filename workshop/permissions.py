@@ -36,6 +36,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "jobs.fire": STAFF | {PLATFORM},
     "artifacts.upload": STAFF,
     "artifacts.read": STAFF,
+    # a revoked certificate stays revoked: the workshop's owner decides, nobody else
+    "certificates.revoke": frozenset({Role.ADMIN}),
 }
 
 # station (blueprint) -> roles that may open it; the public pages need no login

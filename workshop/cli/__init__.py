@@ -6,6 +6,7 @@
     seed [--if-empty]                             the demo workshop
     jobs list [--state S] [--route R]             jobs, newest first
     jobs show ID                                  one job and its timeline
+    cert show|verify|revoke|keys ...              certificates (``run.py cert --help``)
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     seed = sub.add_parser("seed", help="create the demo workshop")
     seed.add_argument("--if-empty", action="store_true",
                       help="do nothing when the database already has a store")
+    sub.add_parser("cert", help="certificates: show, verify, revoke, keys rotate|list",
+                   add_help=False)
     jobs = sub.add_parser("jobs", help="look at carving jobs")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     listing = jobs_sub.add_parser("list", help="list jobs")
@@ -44,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str], settings: config.Settings | None = None) -> int:
+    if list(argv[:1]) == ["cert"]:  # its own parser: certificates.cli
+        from workshop.cli import cert_cmd
+
+        return cert_cmd.main(argv[1:], settings or config.load())
     args = _parser().parse_args(list(argv))
     settings = settings or config.load()
     if args.command == "serve":
