@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import shapely
 import trimesh
 
 from cam.pieces.faces import RING_EDGE_SHARE, get_face
@@ -26,6 +27,8 @@ SECTIONS_ROUND = 128
 ARC_POINTS = 32
 # concentric rings that carry a plaque's dome from its rim to its centre
 DOME_RINGS = 24
+# longest step along a plaque's outline, mm: a dome between such points strays < 0.01 mm
+OUTLINE_STEP = 1.0
 
 
 def piece_mesh(spec: PieceSpec, sections: int = SECTIONS_ROUND) -> trimesh.Trimesh:
@@ -102,7 +105,7 @@ def _plaque(s: PieceSpec) -> trimesh.Trimesh:
     then the top rings from the rim inwards.
     """
     face = get_face(s, "front")
-    outline = np.asarray(face.boundary.exterior.coords)[:-1]
+    outline = np.asarray(shapely.segmentize(face.boundary.exterior, OUTLINE_STEP).coords)[:-1]
     if _signed_area(outline) < 0:
         outline = outline[::-1]
     n = len(outline)
