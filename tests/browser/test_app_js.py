@@ -20,6 +20,8 @@ def _record(page: Any, pattern: str, answers: list[int]) -> list[dict[str, Any]]
         status = answers[min(len(seen) - 1, len(answers) - 1)]
         if status == 0:
             route.abort("internetdisconnected")
+        elif status == 302:
+            route.fulfill(status=302, headers={"Location": "/login?next=/artisan/"})
         else:
             route.fulfill(status=status, json={"status": status})
 
@@ -35,6 +37,13 @@ def _until(page: Any, condition: Any, timeout_s: float = 5.0) -> None:
     raise AssertionError("the page did not get there in time")
 
 
+def _flush_until(page: Any, seen: list[Any], n: int) -> None:
+    """Flush (again, if one was still under way) until the server has seen ``n`` requests."""
+    _until(page, lambda: len(seen) >= n or page.evaluate("workshop.queue.flush()") or
+           len(seen) >= n)
+    assert len(seen) == n
+
+
 def _pending(page: Any) -> int:
     return page.evaluate("workshop.queue.pending().length")
 
@@ -48,15 +57,13 @@ def test_a_queued_change_survives_failures_and_a_reload_and_is_sent_once(
     item_id = page.evaluate("workshop.queue.add('/probe/progress', {pct: 40})")
     _until(page, lambda: len(seen) == 1)  # the network is down: kept
     assert _pending(page) == 1
-    page.evaluate("workshop.queue.flush()")
-    _until(page, lambda: len(seen) == 2)  # the server fails (503): kept
+    _flush_until(page, seen, 2)  # the server fails (503): kept
     assert _pending(page) == 1
     page.reload()  # the tablet restarts: the change is still there and tried again on load
     _until(page, lambda: len(seen) == 3)
     assert _pending(page) == 1
-    page.evaluate("workshop.queue.flush()")
+    _flush_until(page, seen, 4)
     page.wait_for_function("workshop.queue.pending().length === 0")
-    assert len(seen) == 4
     # every attempt carried the same id, the data and the CSRF token
     assert {s["key"] for s in seen} == {item_id}
     assert {s["body"]["client_id"] for s in seen} == {item_id}
@@ -78,6 +85,21 @@ def test_a_refused_change_leaves_the_queue_and_is_reported(page: Any) -> None:
     page.wait_for_function("window.refusals.length === 1")
     assert page.evaluate("window.refusals") == [409]
     assert _pending(page) == 0
+
+
+def test_logged_out_or_a_stale_token_keeps_the_change_for_later(page: Any) -> None:
+    page.goto("/login")
+    page.evaluate("localStorage.clear()")
+    seen = _record(page, "**/probe/notes", [302, 401, 400, 201])
+    page.evaluate("""window.logins = 0; workshop.queue.on('login', () => window.logins++);""")
+    page.evaluate("workshop.queue.add('/probe/notes', {note: '背面有棉'})")
+    _until(page, lambda: len(seen) == 1)
+    for n in (2, 3, 4):
+        assert _pending(page) == 1, f"dropped after answer {n - 1}"
+        _flush_until(page, seen, n)
+    page.wait_for_function("workshop.queue.pending().length === 0")
+    assert page.evaluate("window.logins") == 2  # the redirect to /login and the 401
+    assert seen[-1]["body"]["note"] == "背面有棉"
 
 
 def test_watch_polls_until_told_to_stop(page: Any) -> None:

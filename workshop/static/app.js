@@ -13,7 +13,7 @@
 
   function post(url, data, opts) {
     opts = opts || {};
-    var headers = { "X-CSRFToken": csrf, "Accept": "application/json" };
+    var headers = { "X-CSRFToken": currentCsrf(), "Accept": "application/json" };
     var body = data;
     if (data && !(data instanceof FormData)) {
       headers["Content-Type"] = "application/json";
@@ -45,11 +45,18 @@
   /* The offline queue. Each item: {id, url, data, tries}. `id` is made once on the tablet and
    * sent as the field `client_id` (and header Idempotency-Key): a change the server already
    * took is answered as done, so a retry after a lost answer is never applied twice.
-   * An item leaves the queue only when the server answered (2xx done, 4xx refused: kept out
-   * of the queue but reported through onRefused); network errors and 5xx keep it. */
+   * An item leaves the queue only when the server has decided: 2xx done ("sent"), or a refusal
+   * of the change itself (403 404 409 410 422: "refused", reported, not retried). Everything
+   * else keeps it: no network, 5xx, a redirect or 401 (logged out meanwhile: "login"), a 400
+   * (the CSRF token of an old session) or 408/429; it is tried again with the page's token. */
   var QUEUE_KEY = "workshop.outbox";
-  var listeners = { change: [], refused: [], sent: [] };
+  var listeners = { change: [], refused: [], sent: [], login: [] };
+  var REFUSED = { 403: 1, 404: 1, 409: 1, 410: 1, 422: 1 };
 
+  function currentCsrf() {
+    var m = document.querySelector('meta[name="csrf-token"]');
+    return m ? m.getAttribute("content") : csrf;
+  }
   function load() {
     try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || "[]"); } catch (e) { return []; }
   }
@@ -72,12 +79,17 @@
     var item = items[0];
     var data = Object.assign({}, item.data, { client_id: item.id });
     return fetch(item.url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf, "Accept": "application/json",
+      method: "POST", credentials: "same-origin", redirect: "manual",
+      headers: { "X-CSRFToken": currentCsrf(), "Accept": "application/json",
                  "Content-Type": "application/json", "Idempotency-Key": item.id },
       body: JSON.stringify(data)
     }).then(function (r) {
-      if (r.status >= 500) throw new Error("HTTP " + r.status);
+      // a redirect (to /login) or 401: the session ended; keep the change for after login
+      if (r.type === "opaqueredirect" || r.status === 401) {
+        emit("login", { item: item });
+        throw new Error("logged out");
+      }
+      if (!r.ok && !REFUSED[r.status]) throw new Error("HTTP " + r.status);
       var rest = load().filter(function (i) { return i.id !== item.id; });
       save(rest);
       return r.json().catch(function () { return {}; }).then(function (json) {
