@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -73,7 +74,7 @@ def load_svg(
     except CoordinateOverflowError as exc:
         raise DesignError(f"SVG refused: {exc}: the design is absurdly large") from None
     width, height = size if size else _size(geo, np.zeros((0, 2)), warnings)
-    paths, fills = _assemble(walker.drawn, flat, warnings)
+    paths, fills = _assemble(walker.drawn, flat, walker.warn)
     paths, dropped = dedupe(paths, tolerance)
     if not paths:
         detail = "; ".join(warnings[:3])
@@ -83,6 +84,8 @@ def load_svg(
         )
     if dropped:
         warnings.append(f"{dropped} repeated path(s) cut once only")
+    if walker.unshown:
+        warnings.append(f"... and {walker.unshown} more warning(s)")
     return Design(
         width_mm=width,
         height_mm=height,
@@ -125,7 +128,7 @@ def _size(geo: RootGeometry, pts: np.ndarray, warnings: list[str]) -> tuple[floa
 
 
 def _assemble(
-    drawn: list[Drawn], flat: list[list[np.ndarray]], warnings: list[str]
+    drawn: list[Drawn], flat: list[list[np.ndarray]], warn: Callable[[str], None]
 ) -> tuple[list[DesignPath], list[FillRegion]]:
     """Machine-space paths (fill outlines first, then strokes: SVG's paint order)."""
     paths: list[DesignPath] = []
@@ -160,7 +163,7 @@ def _assemble(
                 DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm)
             )
         if degenerate:
-            warnings.append(f"{d.element_id!r}: subpath(s) of zero length or area dropped")
+            warn(f"{d.element_id!r}: subpath(s) of zero length or area dropped")
         paths.extend(DesignPath(r, True, d.element_id, "fill") for r in rings)
         paths.extend(strokes)
         if rings:

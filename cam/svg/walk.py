@@ -38,6 +38,9 @@ TEXT = frozenset(["text", "tspan", "textPath", "tref", "altGlyph", "flowRoot", "
 NOT_CARVED = frozenset(["image", "foreignObject", "video", "audio", "iframe", "canvas"])
 GROUPS = frozenset(["g", "a"])
 
+# A design with a warning on each of thousands of elements needs the first few, not all.
+MAX_WARNINGS = 50
+
 INHERITED_DEFAULTS: dict[str, str] = {
     "fill": "black",
     "stroke": "none",
@@ -82,13 +85,22 @@ class Walker:
         self.doc = doc
         self.limits = limits
         self.drawn: list[Drawn] = []
-        self.warnings: list[str] = list(doc.sheet.warnings)
+        self.warnings: list[str] = []
+        self._seen: set[str] = set()
+        self.unshown = 0  # warnings past MAX_WARNINGS, counted only
+        for text in doc.sheet.warnings:
+            self.warn(text)
         self.visits = 0
         self._declared: dict[Element, dict[str, str]] = {}
 
     def warn(self, text: str) -> None:
-        if text not in self.warnings:
+        if text in self._seen:
+            return
+        self._seen.add(text)
+        if len(self.warnings) < MAX_WARNINGS:
             self.warnings.append(text)
+        else:
+            self.unshown += 1
 
     # -- style ------------------------------------------------------------------------
     def declared(self, el: Element) -> dict[str, str]:
