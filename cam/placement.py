@@ -42,6 +42,10 @@ REACH = {"engrave": 1.0, "pocket": 0.0, "profile-in": 0.0, "profile-out": 2.0}
 # to SCAN_FLOOR of it, then bisects the last step: designs that fit only in a band of scales
 # (a circle round a disc's hole) are found as long as the band is wider than one step.
 SCAN_RATIO = 0.85
+# Round a hole the design may fit only in a narrow band of scales (a circle on a ring): there
+# the top of the range is scanned in 1 % steps first, down to FINE_DOWN_TO of the top.
+FINE_RATIO = 0.99
+FINE_DOWN_TO = 0.3
 SCAN_FLOOR = 1e-3
 BISECT_STEPS = 40
 FIT_BACKOFF = 1e-9  # relative
@@ -171,7 +175,8 @@ def _fit(
         return bool(allowed.contains(shapely.transform(base, lambda p: p * s + anchor)))
 
     def best(anchor: tuple[float, float]) -> float:
-        return _largest_scale(lambda s: fits(s, anchor), s_top)
+        fine = face.has_hole and anchor == (0.0, 0.0)
+        return _largest_scale(lambda s: fits(s, anchor), s_top, fine)
 
     if offset is not None:
         anchors = [(float(offset[0]), float(offset[1]))]
@@ -190,13 +195,18 @@ def _fit(
     return _anchored(cut, s, rotation_deg, anchor)
 
 
-def _largest_scale(fits: Callable[[float], bool], s_top: float) -> float:
-    """The largest s <= s_top with fits(s), by a downward scan then bisection; 0 if none."""
-    s, above = s_top, None
+def _largest_scale(fits: Callable[[float], bool], s_top: float, fine: bool = False) -> float:
+    """The largest s <= s_top with fits(s), by a downward scan then bisection; 0 if none.
+
+    fine: scan the top of the range in small steps first, for a design that fits only in a
+    narrow band of scales (a circle on a ring).
+    """
+    s, above = s_top * (1.0 - FIT_BACKOFF), None  # a design that exactly touches still fits
     while s >= s_top * SCAN_FLOOR:
         if fits(s):
             break
-        above, s = s, s * SCAN_RATIO
+        ratio = FINE_RATIO if fine and s > s_top * FINE_DOWN_TO else SCAN_RATIO
+        above, s = s, s * ratio
     else:
         return 0.0
     if above is None:
