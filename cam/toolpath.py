@@ -70,6 +70,7 @@ class Move:
     feed: float | None = None  # mm/min; None for rapids
     i: float = 0.0
     j: float = 0.0
+    a: float | None = None  # rotary A axis, degrees (cam.rotary); None on 3-axis work
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +105,9 @@ class Toolpath:
     passes: int
     safe_z: float
     moves: list[Move] = field(default_factory=list)
+    # set by cam.rotary: the band's diameter (mm) the moves are wrapped round; rotary feed
+    # moves are then written in inverse time (G93), their feed being mm/min at the tool tip
+    rotary_diameter: float | None = None
 
 
 @dataclass(slots=True)
