@@ -275,3 +275,29 @@ def test_a_photo_attached_to_an_event_shows_in_the_timeline(client_as, seeded,
     assert "see the crack" in hold
     assert f'<img src="/supervisor/jobs/{ring}/files/{sha}"' in hold
     assert client.get(f"/supervisor/jobs/{ring}/files/{sha}").data == png
+
+
+def test_qc_pass_shows_the_new_certificate_and_its_code_once(client_as, seeded,
+                                                            settings) -> None:
+    ring = desk.jobs_by_route(seeded)["hand"][0]
+    desk.receive(seeded, settings, ring, desk.MASSES["ring"])
+    desk.fire_as_supervisor(seeded, settings, ring, "assign",
+                            artisan_id=desk.user_id(seeded, "artisan.wang"))
+    for event in ("start", "finish", "submit_qc"):
+        desk.fire_as_supervisor(seeded, settings, ring, event)
+    client, csrf = client_as("supervisor")
+    resp = client.post(f"/supervisor/jobs/{ring}/events/qc_pass",
+                       data={"csrf_token": csrf, "version": desk.job_row(seeded, ring).version})
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    code = re.search(r'id="certificate-code".*?<code>([^<]+)</code>', html, re.S)
+    assert code is not None
+    with seeded() as session:
+        from workshop.models import Certificate
+
+        new = session.scalars(select(Certificate).where(Certificate.job_id == ring)).one()
+    assert f'data-certificate="{new.number}" data-status="valid"' in html
+    assert code.group(1) in html.split('class="card certificate-panel"')[1]  # in the QR link
+    again = client.get(f"/supervisor/jobs/{ring}").get_data(as_text=True)
+    assert code.group(1) not in again and 'id="certificate-code"' not in again
+    assert f'data-certificate="{new.number}"' in again

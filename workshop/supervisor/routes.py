@@ -8,11 +8,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from jobs.certificates import CERTIFICATE_CODE
 from jobs.engine import allowed_events
 from workshop.cnc import progress
 from workshop.models import Job, Store, utcnow
 from workshop.supervisor import forms, queries, views
 from workshop.supervisor.files import design_response, job_file_response
+from workshop.verify.panel import current_certificate_panel
 from workshop.web.guard import current_principal, station_required
 from workshop.web.session import ActionRefused, actor, db, fire_from_form, settings
 
@@ -61,6 +63,10 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/jobs/<int:job_id>")
 @station_required(STATION)
 def job(job_id: int):  # type: ignore[no-untyped-def]
+    return _job_page(job_id)
+
+
+def _job_page(job_id: int, certificate_code: str | None = None):  # type: ignore[no-untyped-def]
     page = views.job_page(db(), settings(), job_id, utcnow())
     if page is None:
         abort(404, description=_("No job %(id)s.", id=job_id))
@@ -70,7 +76,12 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
     machines, artisans = queries.loads(db(), settings())
     program = progress.program_status(db(), settings(), page.job) \
         if page.job.route == "machine" else None
+    certificate = current_certificate_panel(
+        db(), settings(), page.piece.id, code=certificate_code,
+        pdf_url=lambda a: url_for("supervisor.job_file", job_id=a.job_id, sha256=a.sha256,
+                                  download=1))
     return render_template("supervisor/job.html", page=page, program=program,
+                           certificate=certificate, certificate_code=certificate_code,
                            actions=[e for e in forms.ACTIONS if e in possible],
                            reason_required=forms.REASON_REQUIRED,
                            machines=machines, artisans=artisans,
@@ -86,8 +97,12 @@ def fire(job_id: int, event: str):  # type: ignore[no-untyped-def]
     except forms.FormError as exc:
         flash(str(exc), "error")
         raise ActionRefused(str(exc), 422) from exc
-    fire_from_form(job_id, event, data)
+    changed = fire_from_form(job_id, event, data)
     flash(_("Done: %(event)s.", event=views.event_label(event)), "success")
+    code = (getattr(changed, "one_time", None) or {}).get(CERTIFICATE_CODE)
+    if code:
+        # the new certificate's code is stored hashed: shown on this answer only, no redirect
+        return _job_page(job_id, certificate_code=code)
     return redirect(url_for("supervisor.job", job_id=job_id))
 
 
