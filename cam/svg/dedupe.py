@@ -39,7 +39,7 @@ def same_path(a: np.ndarray, b: np.ndarray, closed: bool, tol: float) -> bool:
 
 def dedupe(paths: Iterable[DesignPath], tol: float) -> tuple[list[DesignPath], int]:
     """The paths without repeats, first occurrence kept, order kept; and how many dropped."""
-    cell = max(1.0, 4.0 * tol)  # a repeat's vertex mean moves at most tol: next cells suffice
+    cell = 2.0 * tol  # a repeat's vertex mean moves at most tol: the next cells suffice
     seen: dict[tuple, list[tuple[float, float, DesignPath]]] = {}
     kept: list[DesignPath] = []
     dropped = 0

@@ -6,6 +6,7 @@ when its alpha is above zero ("none", "transparent" and alpha-0 colours are not)
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Container
 
@@ -45,6 +46,7 @@ def _alpha_value(text: str) -> float | None:
     return min(max(value, 0.0), 1.0)
 
 
+@functools.lru_cache(maxsize=1024)
 def color_alpha(text: str) -> float | None:
     """Alpha in [0, 1] of a CSS colour, or None when the text is not a colour."""
     t = text.strip().lower()
@@ -96,7 +98,7 @@ def paint_alpha(value: str, color: str, ids: Container[str]) -> tuple[float | No
     if low == "currentcolor":
         alpha = color_alpha(color)
         return (1.0 if alpha is None else alpha), None
-    m = _URL.fullmatch(v)
+    m = _URL.fullmatch(v) if low.startswith("url(") else None
     if m:
         ref, fallback = m.group(1).strip(), m.group(2).strip()
         if ref.startswith("#") and ref[1:] in ids:

@@ -10,6 +10,7 @@ browser would not.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -190,7 +191,12 @@ class StyleSheet:
 
 
 def local_name(el: Element) -> str:
-    tag = el.tag if isinstance(el.tag, str) else ""
+    tag = el.tag
+    return _local(tag) if isinstance(tag, str) else ""
+
+
+@functools.lru_cache(maxsize=512)
+def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
@@ -219,9 +225,8 @@ def cascade(
         if prop in PROPERTIES and (prop not in ranked or rank >= ranked[prop][0]):
             ranked[prop] = (rank, value)
 
-    for prop in PRESENTATION:
-        value = el.get(prop)
-        if value is not None and value.strip():
+    for prop, value in el.attrib.items():
+        if prop in PRESENTATION and value.strip():
             offer(prop, value.strip(), (0, (0, 0, 0), 0))
     for rule in sheet.matching(el, tag, parent_of):
         for prop, value, important in rule.decls:

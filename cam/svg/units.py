@@ -27,7 +27,7 @@ PX_PER_UNIT: dict[str, float] = {
     "ex": 8.0,
 }
 
-NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # ASCII digits only
 _LENGTH = re.compile(rf"\s*({NUMBER})([a-zA-Z]*|%)\s*")
 _NUMBER_LIST = re.compile(NUMBER)
 _LIST_SHAPE = re.compile(rf"\s*(?:{NUMBER}(?:\s*,?\s*{NUMBER})*)?\s*")
@@ -39,6 +39,16 @@ class LengthError(ValueError):
 
 def parse_length(text: str) -> tuple[float, str]:
     """'10.5mm' -> (10.5, 'mm'); unit lower-cased, '%' kept, '' when unitless."""
+    # fast path for plain numbers, the common case; float() also takes forms SVG does not
+    # ("1_0", "inf", non-ASCII digits), which the checks keep out
+    if text.isascii() and "_" not in text:
+        try:
+            value = float(text)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(value):
+                return value, ""
     m = _LENGTH.fullmatch(text)
     if m is None:
         raise LengthError(f"not a length: {text!r}")

@@ -112,10 +112,11 @@ class Walker:
 
     def computed(self, el: Element, ctx: Ctx) -> tuple[dict[str, str], dict[str, str]]:
         own = self.declared(el)
-        style = dict(ctx.style)
-        for prop in INHERITED_DEFAULTS:
-            value = own.get(prop)
-            if value is not None and value.lower() != "inherit":
+        style = ctx.style
+        for prop, value in own.items():
+            if prop in INHERITED_DEFAULTS and value.lower() != "inherit":
+                if style is ctx.style:
+                    style = dict(ctx.style)  # copied only when something changes
                 style[prop] = value
         return style, own
 
@@ -150,7 +151,7 @@ class Walker:
         except TransformError as exc:
             raise DesignError(f"element {name!r}: {exc}") from None
         opacity = ctx.opacity * _opacity(own.get("opacity"))
-        inner = replace(ctx, matrix=matrix, style=style, opacity=opacity, depth=ctx.depth + 1)
+        inner = Ctx(matrix, style, opacity, ctx.viewport, ctx.prefix, ctx.depth + 1, ctx.uses)
         for prop in ("clip-path", "mask"):
             if own.get(prop, "none").strip().lower() != "none":
                 self.warn(f"{prop} on {name!r} is not applied: the whole shape is cut")
@@ -311,7 +312,9 @@ class Walker:
         if stroke and style["stroke-dasharray"].strip().lower() not in ("none", ""):
             self.warn(f"stroke-dasharray on {name!r} is ignored: the whole line is cut")
         own = self.declared(el)
-        if any(own.get(m, "none").strip().lower() != "none" for m in _MARKERS):
+        if own.keys() & _MARKERS and any(
+            own.get(m, "none").strip().lower() != "none" for m in _MARKERS
+        ):
             self.warn(f"markers on {name!r} are not carved")
         rule = style["fill-rule"].strip().lower()
         self.drawn.append(
@@ -346,7 +349,7 @@ class Walker:
             return 1.0
 
 
-_MARKERS = ("marker-start", "marker-mid", "marker-end")
+_MARKERS = frozenset(("marker-start", "marker-mid", "marker-end"))
 
 
 def _opacity(text: str | None) -> float:
