@@ -55,8 +55,8 @@ CONTAIN_EPS = 1e-6  # mm
 RING_ANCHORS = 9
 REFINE_STEPS = 24
 # overflow sampling: points this far apart along what lies outside, at most SAMPLE_MAX of them
-SAMPLE_STEP = 0.05
-SAMPLE_MAX = 4000
+SAMPLE_STEP = 0.01
+SAMPLE_MAX = 20000
 
 
 @dataclass(frozen=True)

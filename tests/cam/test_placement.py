@@ -126,8 +126,7 @@ def test_fit_of_a_design_too_wide_for_any_position_is_refused():
 def test_tool_radius_at_the_outer_edge():
     # a line 0.3 mm inside the plaque's right edge: the 0.5 mm radius pokes 0.2 mm over it
     line = _svg('<path id="rim" d="M14.7 -10 L14.7 10" fill="none" stroke="#000"/>', 40)
-    flip = Placement(1.0, 0.0, 0.0, -40.0 + 0.0)
-    # machine y = 40 - svg y: the line runs from y=50 to y=30; bring it to -10..10
+    # machine y = 40 - svg y puts the line at y 30..50: the offset brings it to -10..10
     flip = Placement(1.0, 0.0, 0.0, -40.0)
     with pytest.raises(PlacementError) as exc:
         check_containment(line, flip, PLAQUE, BALL, margin=0.0)
