@@ -7,7 +7,6 @@ import gc
 import math
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 
 import numpy as np
 
@@ -22,7 +21,7 @@ from .limits import DEFAULT_LIMITS, SvgLimits
 from .parse import check_expansion, check_tree, index, parse_xml, read_source
 from .style import local_name
 from .units import MM_PER_PX
-from .walk import INHERITED_DEFAULTS, Ctx, Drawn, Walker, _opacity
+from .walk import Drawn, Walker
 
 
 def load_svg(
@@ -77,7 +76,7 @@ def _load(
     check_expansion(doc, limits)
     geo = root_geometry(root)
     walker = Walker(doc, limits)
-    _walk_root(walker, geo)
+    walker.walk_root(geo.matrix, geo.viewport)
     warnings = walker.warnings
     size: list[float] = []
 
@@ -122,20 +121,6 @@ def _load(
         title=_title(doc.root, doc.is_svg) or name or file_name or "untitled",
         warnings=tuple(warnings),
     )
-
-
-def _walk_root(walker: Walker, geo: RootGeometry) -> None:
-    root = walker.doc.root
-    ctx = Ctx(geo.matrix, dict(INHERITED_DEFAULTS), 1.0, geo.viewport, "", 1, frozenset())
-    style, own = walker.computed(root, ctx)
-    if own.get("display", "").strip().lower() == "none":
-        return
-    if (root.get("transform") or "").strip() or "transform" in own:
-        raise DesignError("root <svg>: a transform on the root element is not supported")
-    for prop in ("clip-path", "mask"):
-        if own.get(prop, "none").strip().lower() != "none":
-            walker.warn(f"{prop} on the root <svg> is not applied")
-    walker.children(root, replace(ctx, style=style, opacity=_opacity(own.get("opacity")), depth=2))
 
 
 def _size(geo: RootGeometry, pts: np.ndarray, warnings: list[str]) -> tuple[float, float]:

@@ -177,6 +177,22 @@ class Walker:
             self.shape(el, tag, inner, name)
         # any other SVG element (unknown, or SVG 2 additions) draws nothing itself
 
+    def walk_root(self, matrix: Affine, viewport: tuple[float, float]) -> None:
+        """Draw the document: matrix maps root user units to document mm."""
+        root = self.doc.root
+        ctx = Ctx(matrix, dict(INHERITED_DEFAULTS), 1.0, viewport, "", 1, frozenset())
+        style, own = self.computed(root, ctx)
+        if own.get("display", "").strip().lower() == "none":
+            return
+        if (root.get("transform") or "").strip() or "transform" in own:
+            # SVG 2 and CSS disagree on its origin; guessing could misplace the whole cut
+            raise DesignError("root <svg>: a transform on the root element is not supported")
+        for prop in ("clip-path", "mask"):
+            if own.get(prop, "none").strip().lower() != "none":
+                self.warn(f"{prop} on the root <svg> is not applied")
+        opacity = _opacity(own.get("opacity"))
+        self.children(root, Ctx(matrix, style, opacity, viewport, "", 2, frozenset()))
+
     def locate(self, el: Element, ctx: Ctx) -> str:
         return ctx.prefix + self.doc.locator[el]
 
