@@ -14,6 +14,7 @@ from machines.post.grbl import Grbl
 from machines.post.linuxcnc import LinuxCnc
 from machines.post.mach3 import Mach3
 from machines.post.program import write_program
+from machines.post.rotary import is_rotary, write_rotary_program
 from machines.profiles import MachineProfile
 
 __all__ = ["DIALECTS", "dialect_for", "render"]
@@ -39,4 +40,7 @@ def render(
 
     dialect: override the machine's controller dialect; date: the header's timestamp (now).
     """
+    if is_rotary(program):  # wrapped round a band: A words, inverse-time feeds
+        rotary_dialect = dialect_for(dialect or machine.dialect)
+        return write_rotary_program(program, machine, rotary_dialect, date=date)
     return write_program(program, machine, dialect_for(dialect or machine.dialect), date=date)
