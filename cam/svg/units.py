@@ -27,6 +27,8 @@ PX_PER_UNIT: dict[str, float] = {
     "ex": 8.0,
 }
 
+_MM_PER_UNIT = {"mm": 1.0, "cm": 10.0, "q": 0.25, "in": 25.4}
+
 NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # ASCII digits only
 _LENGTH = re.compile(rf"\s*({NUMBER})([a-zA-Z]*|%)\s*")
 _NUMBER_LIST = re.compile(NUMBER)
@@ -77,6 +79,8 @@ def absolute_mm(text: str | None) -> float | None:
     value, unit = parse_length(text)
     if unit == "%":
         return None
+    if unit in _MM_PER_UNIT:  # exact: 30mm is 30.0, not 30.000000000000004
+        return value * _MM_PER_UNIT[unit]
     return value * PX_PER_UNIT[unit] * MM_PER_PX
 
 

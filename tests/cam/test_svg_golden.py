@@ -371,3 +371,15 @@ def test_arc_rotation_and_compact_flags():
     assert p[:, 1].max() - p[:, 1].min() == pytest.approx(20, abs=0.01)
     d2 = load('<path id="b" d="M10 10a5 5 0 1010 0" fill="none" stroke="black"/>')
     assert pts(only(d2, "b"))[-1] == [20, 90]
+
+
+def test_inkscape_layers():
+    d = golden("inkscape_layers.svg")
+    assert (d.width_mm, d.height_mm) == (50, 30)
+    # layer translate(-10,-5): (20,10) -> (10,5) -> machine (10, 30 - 5)
+    assert pts(only(d, "rect101")) == [[10, 25], [20, 25], [20, 20], [10, 20]]
+    assert only(d, "rect101").stroke_width_mm == pytest.approx(0.264583)
+    dot = only(d, "dot")  # centre (30, 15) -> machine (30, 15), radius 1.5
+    assert dot.kind == "fill" and np.allclose(np.hypot(*(dot.points - [30, 15]).T), 1.5)
+    assert "guide" not in by_id(d)  # hidden layer
+    assert d.title == "inkscape_layers" and d.warnings == ()
