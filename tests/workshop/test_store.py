@@ -170,6 +170,16 @@ def test_pickup_code_issued_once_wrong_codes_counted_right_code_collects(
     issued = _post(clerk, f"/store/jobs/{job_id}/ready-for-pickup", {"version": version})
     code = re.search(r'id="pickup-code">([^<]+)<', issued.get_data(as_text=True))
     assert code is not None
+    # the bench's last photo of the carved piece is shown at the hand-over
+    login(clerk, shop.users["wang"])
+    photo = clerk.post(f"/artisan/jobs/{job_id}/photos", headers={"X-CSRFToken": CSRF},
+                       data={"file": (io.BytesIO(JPEG), "done.jpg")},
+                       content_type="multipart/form-data").json["sha256"]
+    login(clerk, shop.users["xu"])
+    form = clerk.get(f"/store/jobs/{job_id}/pickup").get_data(as_text=True)
+    assert f"/store/jobs/{job_id}/photos/{photo}" in form
+    assert clerk.get(f"/store/jobs/{job_id}/photos/{photo}").data == JPEG
+    assert clerk.get(f"/store/jobs/{job_id}/photos/{'0' * 64}").status_code == 404
     wrong = _post(clerk, f"/store/jobs/{job_id}/pickup", {"code": "WRONG123"})
     assert wrong.status_code == 409
     page = wrong.get_data(as_text=True)

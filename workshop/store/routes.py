@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask import session as cookie_session
@@ -21,9 +22,10 @@ from sqlalchemy import select
 from jobs import errors as jobs_errors
 from jobs.intake import accept_order, register_piece
 from jobs.types import State
-from workshop.artisan import photos
+from workshop import artifacts as stored
+from workshop.artisan import photos, tickets
 from workshop.errors import WorkshopError
-from workshop.models import Design, Event, PieceShape, Store
+from workshop.models import Artifact, Design, Event, PieceShape, Store
 from workshop.permissions import Principal
 from workshop.store import desk, forms, labels, receipt
 from workshop.web.guard import current_principal, station_required
@@ -214,6 +216,22 @@ def receipt_page(job_id: int):  # type: ignore[no-untyped-def]
                            tracking_url=url, qr_svg=receipt.qr_svg(url))
 
 
+@bp.get("/jobs/<int:job_id>/photos/<sha256>")
+@station_required("store")
+def photo(job_id: int, sha256: str):  # type: ignore[no-untyped-def]
+    """A photo of this job, or of its piece taken at sale."""
+    found = _job(job_id)
+    shown = tickets.latest_photo(db(), found.job, found.piece)
+    art = db().scalar(select(Artifact).where(
+        Artifact.sha256 == sha256, Artifact.kind.in_(tickets.PHOTO_KINDS)).limit(1))
+    if art is None or (art.job_id != job_id and (shown is None or shown.sha256 != sha256)):
+        abort(404)
+    path = stored.path_for(settings(), sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype=art.media_type, max_age=3600, etag=sha256)
+
+
 # ---- pickup ------------------------------------------------------------------------------------
 
 @bp.post("/jobs/<int:job_id>/ready-for-pickup")
@@ -258,7 +276,9 @@ def pickup(job_id: int):  # type: ignore[no-untyped-def]
 def _pickup_form(found: desk.DeskJob, error: str | None, attempts_left: int | None,
                  status: int = 200):  # type: ignore[no-untyped-def]
     db().refresh(found.order)  # the wrong-code count was written by the engine's own commit
-    return render_template("store/pickup.html", d=found, error=error,
+    # the latest photo of the carved piece, to hand over the right one
+    photo = tickets.latest_photo(db(), found.job, found.piece)
+    return render_template("store/pickup.html", d=found, error=error, photo=photo,
                            attempts_left=attempts_left,
                            attempts=found.order.pickup_attempts,
                            max_attempts=settings().pickup_max_attempts), status
