@@ -22,12 +22,13 @@ from cam.ops.engrave import engrave_contours
 from cam.ops.passes import CutSettings, open_cut_returns, pass_depths, ramp_feed
 from cam.ops.pocket import pocket_area, pocket_rings
 from cam.ops.profile import profile_contours
+from cam.ops.vcarve import VCarveOptions, vcarve_toolpath
 from cam.ordering import order_paths
 from cam.toolpath import CuttingParams, Placement, Program, Tool, Toolpath
 
 __all__ = ["ENTRIES", "OPERATIONS", "PlanOptions", "check_face", "place_design", "plan_program"]
 
-OPERATIONS = ("engrave", "pocket", "profile-in", "profile-out")
+OPERATIONS = ("engrave", "pocket", "profile-in", "profile-out", "vcarve")
 ENTRIES = ("auto", "ramp", "plunge")
 # Arc fitting leaves this much of the tolerance unused: the post-processor rounds to 4 decimals.
 ROUNDING_MARGIN = 0.001
@@ -57,6 +58,8 @@ def plan_program(design: Design, options: PlanOptions) -> Program:
     _check_options(options)
     placed = place_design(design, options.placement)
     face = options.face or (0.0, 0.0, float(design.width_mm), float(design.height_mm))
+    if options.operation == "vcarve":  # its own toolpath: depth follows the region's width
+        return _vcarve_program(design, placed, options, face)
     depths = pass_depths(options.depth, options.params.step_down)
     warnings = list(design.warnings)
     contours, precedence, op_warnings = _contours(placed, options)
@@ -99,6 +102,28 @@ def plan_program(design: Design, options: PlanOptions) -> Program:
         toolpaths=[toolpath],
         safe_z=options.safe_z,
         warnings=warnings,
+        cut_length_mm=cut,
+        rapid_length_mm=rapid,
+    )
+
+
+def _vcarve_program(
+    design: Design, placed: Design, options: PlanOptions, face: tuple[float, float, float, float]
+) -> Program:
+    """V-carve (cam.ops.vcarve): options.depth is the depth cap."""
+    fills = _fills(placed, "vcarve")
+    outlines = [Contour(r, True, f.element_id) for f in fills for r in f.rings if len(r)]
+    check_face(outlines, face, options.tolerance)  # the tip stays inside the outlines
+    vopts = VCarveOptions(options.depth, options.safe_z, options.tolerance)
+    toolpath, op_warnings = vcarve_toolpath(fills, options.tool, options.params, vopts)
+    cut, rapid = move_lengths(toolpath.moves)
+    return Program(
+        job=options.job,
+        design=design.title,
+        placement=options.placement,
+        toolpaths=[toolpath],
+        safe_z=options.safe_z,
+        warnings=list(design.warnings) + op_warnings,
         cut_length_mm=cut,
         rapid_length_mm=rapid,
     )

@@ -35,7 +35,7 @@ from machines.tools import all_tools, get_tool
 
 __all__ = ["CarveOptions", "CarveResult", "carve", "run_cli"]
 
-OPERATIONS = ("engrave", "pocket", "profile-in", "profile-out")
+OPERATIONS = ("engrave", "pocket", "profile-in", "profile-out", "vcarve")
 # Tolerance budget (docs/machines.md): with arcs, half of it for flattening the SVG and the
 # rest for arc fitting; without arcs almost all of it for flattening. 4-decimal output and
 # linearized arcs take what is left.
@@ -297,6 +297,9 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--tool", default=CarveOptions.tool)
     ap.add_argument("--material", choices=material_names(), default=CarveOptions.material)
     ap.add_argument("--depth", type=float, default=CarveOptions.depth)
+    ap.add_argument(
+        "--max-depth", type=float, help="vcarve: the depth cap in mm (the same as --depth)"
+    )
     ap.add_argument("--tolerance", type=float, default=CarveOptions.tolerance)
     ap.add_argument("--dialect", choices=sorted(DIALECTS))
     ap.add_argument("--machine", choices=machine_names(), default=CarveOptions.machine)
@@ -389,7 +392,7 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         operation=args.op,
         tool=args.tool,
         material=args.material,
-        depth=args.depth,
+        depth=args.max_depth if args.max_depth is not None else args.depth,
         tolerance=args.tolerance,
         dialect=args.dialect,
         machine=args.machine,
