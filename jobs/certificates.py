@@ -212,14 +212,14 @@ def _carving(ctx: Context) -> Carving:
         if program is None:
             raise GuardFailed("a machine job passes QC with the program that carved it: "
                               "no G-code is stored for this job")
-        carver = {"machine": machine.code if machine else NOT_STATED,
+        carver: dict[str, Any] = {"machine": machine.code if machine else NOT_STATED,
                   "program_sha256": program.sha256}
     else:
         artisan = (ctx.session.get(User, assignment.artisan_id)
                    if assignment and assignment.artisan_id else None)
         carver = {"artisan": (artisan.display_name or artisan.username) if artisan else NOT_STATED}
     if design is None:  # a hand job may be carved freely, without a design
-        named = {"design_id": "—", "design_title": "自由雕刻 free carving",
+        named: dict[str, Any] = {"design_id": "—", "design_title": "自由雕刻 free carving",
                  "designer": carver.get("artisan", NOT_STATED)}
     else:
         named = {"design_id": design.code, "design_title": design.title,
@@ -281,12 +281,12 @@ def photo_for_pdf(data: bytes, longest: int = 1600) -> bytes:
     """The photo as PNG, no larger than the page needs (a phone photo is 4000 px wide)."""
     from PIL import Image
 
-    with Image.open(io.BytesIO(data)) as image:
-        image = image.convert("RGB")
-        image.thumbnail((longest, longest))
-        out = io.BytesIO()
-        image.save(out, format="PNG")
-        return out.getvalue()
+    with Image.open(io.BytesIO(data)) as opened:
+        image = opened.convert("RGB")
+    image.thumbnail((longest, longest))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def sha256(data: bytes) -> str:

@@ -6,10 +6,10 @@ Create Date: 2026-11-25 14:30:00
 """
 from __future__ import annotations
 
-from alembic import op
 import sqlalchemy as sa
-import workshop.models.base
+from alembic import op
 
+import workshop.models.base
 
 revision = '0003'
 down_revision = '0002'
