@@ -1,5 +1,10 @@
 """The store desk: register a sold piece, take a desk order, take in a customer's stone with a
 printed receipt (QR to the tracking page), issue the pickup code and hand the carved piece over.
+
+Photos (a sold piece, a stone on arrival) are stored like the bench's, by
+``workshop.artisan.photos``. A piece has no job when it is sold, so its photo is an artifact of
+kind ``piece_photo`` named ``<certificate no>.<ext>``. Strings: ``translations/`` (see
+workshop/artisan/__init__.py for how they are refreshed).
 """
 
 from __future__ import annotations
