@@ -117,9 +117,12 @@ def _plaque(s: PieceSpec) -> trimesh.Trimesh:
 
     scales = np.linspace(1.0, 0.0, DOME_RINGS + 1)[:-1]
     rings = [top(outline * k) for k in scales]
-    verts = np.vstack(
-        [[[0.0, 0.0, 0.0]], np.column_stack([outline, np.zeros(n)]), top(np.zeros((1, 2)))] + rings
-    )
+    parts: list[np.ndarray] = [
+        np.zeros((1, 3)),  # bottom centre
+        np.column_stack([outline, np.zeros(n)]),
+        top(np.zeros((1, 2))),
+    ]
+    verts = np.vstack(parts + rings)
     bottom_c, bottom0, top_c = 0, 1, n + 1
     ring0 = n + 2
     i = np.arange(n)
