@@ -7,6 +7,8 @@ import hashlib
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from certificates import AnswerKind, CertificateStatus, answer_for, code_digest, verify
@@ -230,3 +232,17 @@ def test_design_image_is_drawn_from_the_design_paths():
     # a ring of ink around a blank centre (the design is an unfilled circle)
     assert dark > 100 and centre > 200
     assert certs.design_png("<svg") != png  # unreadable: the placeholder, still a PNG
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=st.integers(min_value=1, max_value=10**7), data=st.data())
+def test_mass_after_carving_is_kept_to_the_milligram(before, data):
+    from types import SimpleNamespace
+
+    after = data.draw(st.integers(min_value=1, max_value=before))
+    grams = f"{after // 1000}.{after % 1000:03d}"
+    ctx = SimpleNamespace(data={"mass_after_g": grams})
+    assert certs._mass_after_mg(ctx, before) == after  # type: ignore[arg-type]
+    too_much = f"{(before + 1) // 1000}.{(before + 1) % 1000:03d}"
+    with pytest.raises(InvalidPayload):
+        certs._mass_after_mg(SimpleNamespace(data={"mass_after_g": too_much}), before)

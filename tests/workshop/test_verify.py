@@ -181,3 +181,18 @@ def test_partial_shows_number_status_chain_key_qr_and_pdf(app, world):  # noqa: 
     assert number in html and "有效 Valid" in html and "data:image/svg+xml;base64," in html
     assert panel.key_id[:24] in html and "NGTC-V007" in html
     assert "已被取代 Superseded" in old and number in old and "<img" not in old
+
+
+def test_the_code_is_in_the_qc_answer_once_and_then_nowhere(client, world, session_factory):  # noqa: F811
+    job_id = hand_job_at_qc(world, "NGTC-V008", photo=photo_png())
+    supervisor = _token(client, session_factory, "supervisor")
+    version = world.job(job_id).version
+    passed = client.post(f"/api/v1/jobs/{job_id}/events", headers=supervisor,
+                         json={"event": "qc_pass", "version": version,
+                               "data": {"mass_after_g": "37.002"}})
+    assert passed.status_code == 200, passed.get_json()
+    code = passed.get_json()[certs.CERTIFICATE_CODE]
+    number = certificates_of(world, "NGTC-V008")[-1].number
+    assert client.get(f"/verify/{number}.json?c={code}").get_json()["status"] == "valid"
+    later = client.get(f"/api/v1/jobs/{job_id}", headers=supervisor).get_data(as_text=True)
+    assert certs.CERTIFICATE_CODE not in later and code not in later
