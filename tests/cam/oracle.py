@@ -2,8 +2,14 @@
 
 svgelements is a separate, widely used SVG parser; where it and `cam.svg` agree on what is
 visible and where, the cut can be checked against it without trusting our own code twice.
-Known difference: svgelements does not scale a `<symbol>`'s viewBox into a `<use>`'s width and
-height, so designs that rely on that are checked against hand-computed values instead.
+Known differences, where svgelements departs from the SVG specification (cam.svg follows the
+specification; these cases are checked against hand-computed values in test_svg_golden instead):
+- a `<symbol>`'s viewBox is not scaled into a `<use>`'s width and height;
+- elliptical arcs (and rounded rects, ellipses) under skew or non-uniform scale with rotation are
+  transformed wrongly, by up to several mm;
+- control points are reflected across curve kinds (T after C/S, S after Q/T);
+- group `opacity="0"`, `!important` and descendant selectors are not honoured.
+Designs used with this oracle avoid those cases.
 """
 
 from __future__ import annotations
