@@ -121,13 +121,17 @@ class PieceSpec:
             if not eq:
                 raise PieceError(f"expected key=value in piece {text!r}, got {item!r}")
             values[key.strip()] = value.strip()
-        return cls.from_dimensions(shape.strip(), values)
+        return cls.from_dimensions(shape.strip(), values, strict=True)
 
     @classmethod
-    def from_dimensions(cls, shape: str, dims: Mapping[str, Any]) -> PieceSpec:
+    def from_dimensions(
+        cls, shape: str, dims: Mapping[str, Any], *, strict: bool = False
+    ) -> PieceSpec:
         """From a certificate's dimensions, e.g. {"outer_diameter_mm": "50.0", ...}.
 
-        Keys may end in `_mm`; values may be strings or numbers (Decimal included).
+        Keys may end in `_mm`; values may be strings or numbers (Decimal included); blank
+        values are not given. A dimension the shape does not use is ignored (a certificate may
+        list more than the model needs) unless `strict`, where it is refused (a typo).
         """
         if shape not in SHAPES:
             raise PieceError(f"unknown piece shape {shape!r}; valid: {', '.join(SHAPES)}")
@@ -136,8 +140,12 @@ class PieceSpec:
         for raw_key, raw in dims.items():
             key = raw_key.removesuffix("_mm")
             key = _ALIASES.get(key, key)
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
             if key == "section" and shape == "bangle":
                 kwargs["section"] = str(raw)
+                continue
+            if key not in allowed and not strict:
                 continue
             if key not in allowed:
                 raise PieceError(

@@ -26,6 +26,14 @@ def test_parse_and_certificate_dimensions_agree():
     assert (BI.outer, BI.inner, BI.thickness) == (58.0, 20.0, 5.0)
 
 
+def test_a_certificate_s_extra_or_blank_dimensions_are_ignored_a_typed_one_is_not():
+    dims = {"outer_diameter_mm": "58", "inner_diameter_mm": "20", "thickness_mm": "5",
+            "width_mm": "58", "length_mm": ""}  # fmt: skip
+    assert PieceSpec.from_dimensions("bi_disc", dims) == BI
+    with pytest.raises(PieceError, match="has no dimension 'width_mm'"):
+        PieceSpec.from_dimensions("bi_disc", dims, strict=True)
+
+
 def test_bangle_reads_the_seed_certificate_and_section():
     spec = PieceSpec.from_dimensions(
         "bangle",
