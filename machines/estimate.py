@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -29,6 +30,9 @@ __all__ = ["Estimate", "estimate", "expand_moves", "move_arrays"]
 
 _KIND_CODE = {MoveKind.RAPID: 0, MoveKind.LINEAR: 1, MoveKind.ARC_CW: 2, MoveKind.ARC_CCW: 3}
 _AXES = "xyz"
+_KIND, _FEED = attrgetter("kind"), attrgetter("feed")
+_XYZ = (attrgetter("x"), attrgetter("y"), attrgetter("z"))
+_IJ = (attrgetter("i"), attrgetter("j"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +56,19 @@ class _Segments:
 
 
 def move_arrays(moves: Sequence[Move]) -> tuple[np.ndarray, ...]:
-    kind = np.fromiter((_KIND_CODE[m.kind] for m in moves), dtype=np.int8, count=len(moves))
-    end = np.array([(m.x, m.y, m.z) for m in moves], dtype=float).reshape(-1, 3)
-    ij = np.array([(m.i, m.j) for m in moves], dtype=float).reshape(-1, 2)
-    feed = np.array([np.nan if m.feed is None else m.feed for m in moves], dtype=float)
+    """(kind codes (n,) int8, end points (n, 3), arc centre offsets (n, 2), feeds (n,) with
+    NaN where a move has none). One C-level pass per attribute: this runs on every move of
+    every program, several times (estimate, extent, post)."""
+    n = len(moves)
+    kind = np.fromiter(map(_KIND_CODE.__getitem__, map(_KIND, moves)), dtype=np.int8, count=n)
+    end = np.empty((n, 3))
+    ij = np.empty((n, 2))
+    for col, get in enumerate(_XYZ):
+        end[:, col] = np.fromiter(map(get, moves), dtype=np.float64, count=n)
+    for col, get in enumerate(_IJ):
+        ij[:, col] = np.fromiter(map(get, moves), dtype=np.float64, count=n)
+    feeds = [np.nan if f is None else f for f in map(_FEED, moves)]
+    feed = np.fromiter(feeds, dtype=np.float64, count=n)
     return kind, end, ij, feed
 
 

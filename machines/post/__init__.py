@@ -9,6 +9,7 @@ from datetime import datetime
 
 from cam.toolpath import Program
 from machines.errors import UnknownDialectError
+from machines.estimate import Estimate
 from machines.post.base import Dialect
 from machines.post.grbl import Grbl
 from machines.post.linuxcnc import LinuxCnc
@@ -35,12 +36,15 @@ def render(
     *,
     dialect: str | None = None,
     date: datetime | None = None,
+    estimated: Estimate | None = None,
 ) -> str:
     """The whole G-code program as text, or `PostError` (nothing written) if it is unsafe.
 
-    dialect: override the machine's controller dialect; date: the header's timestamp (now).
+    dialect: override the machine's controller dialect; date: the header's timestamp (now);
+    estimated: the program's `machines.estimate.estimate` on this machine, if already known.
     """
     if is_rotary(program):  # wrapped round a band: A words, inverse-time feeds
         rotary_dialect = dialect_for(dialect or machine.dialect)
         return write_rotary_program(program, machine, rotary_dialect, date=date)
-    return write_program(program, machine, dialect_for(dialect or machine.dialect), date=date)
+    dialect_ = dialect_for(dialect or machine.dialect)
+    return write_program(program, machine, dialect_, date=date, estimated=estimated)

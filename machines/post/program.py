@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 from datetime import datetime
+from operator import attrgetter
+
+import numpy as np
 
 from cam.toolpath import Move, MoveKind, Program, Toolpath
 from machines.errors import PostError
-from machines.estimate import Estimate, estimate
+from machines.estimate import Estimate, estimate, move_arrays
 from machines.post.base import GENERATOR, VERSION, Dialect, Writer, check_finite, utc_stamp
+from machines.post.runs import Prepared, write_linear_run
 from machines.profiles import MachineProfile
+
+# Shorter runs of G1 are written move by move: numpy's per-call cost would outweigh the gain.
+MIN_RUN = 8
+_LINEAR_CODE = 1  # machines.estimate's code for MoveKind.LINEAR
+_FEED = attrgetter("feed")
 
 
 def write_program(
-    program: Program, machine: MachineProfile, dialect: Dialect, *, date: datetime | None = None
+    program: Program,
+    machine: MachineProfile,
+    dialect: Dialect,
+    *,
+    date: datetime | None = None,
+    estimated: Estimate | None = None,
 ) -> str:
-    """The G-code text of `program` for `machine` in `dialect`; `PostError` if unsafe."""
+    """The G-code text of `program` for `machine` in `dialect`; `PostError` if unsafe.
+
+    estimated: `machines.estimate.estimate(program, machine)` when the caller already has it
+    (the header prints it); computed here otherwise."""
     if not program.toolpaths or not any(tp.moves for tp in program.toolpaths):
         raise PostError("program has no moves: nothing to cut")
-    check_finite(program)
+    arrays = [move_arrays(tp.moves) for tp in program.toolpaths]
+    if not all(_finite(tp, a) for tp, a in zip(program.toolpaths, arrays, strict=True)):
+        check_finite(program)  # says which move
     body = Writer(program, machine, dialect)
     for line in dialect.preamble(machine):
         body.emit(line)
@@ -26,13 +45,12 @@ def write_program(
         if not tp.moves:
             continue  # an operation that found nothing to cut needs no tool change
         _start_toolpath(body, tp, previous, n)
-        for move in tp.moves:
-            _move(body, move, tp)
+        _moves(body, tp, arrays[n - 1])
         _leave_cut(body, tp)
         previous = tp
     assert previous is not None  # there is at least one toolpath with moves
     _finish(body, previous)
-    est = estimate(program, machine)
+    est = estimated if estimated is not None else estimate(program, machine)
     head = Writer(program, machine, dialect)
     _header(head, program, machine, est, date)
     lines = head.lines + body.lines
@@ -64,6 +82,32 @@ def _start_toolpath(w: Writer, tp: Toolpath, previous: Toolpath | None, n: int) 
     elif previous is not None and previous.params.spindle_rpm != tp.params.spindle_rpm:
         w.spindle(tp.params.spindle_rpm)
     w.comment(f"Operation {n}: {tp.operation}, passes {tp.passes}, depth {tp.depth:.3f} mm")
+
+
+def _finite(tp: Toolpath, arrays: tuple[np.ndarray, ...]) -> bool:
+    """Whether every coordinate and every given feed of the toolpath is a finite number."""
+    _, end, ij, _ = arrays
+    if not (np.isfinite(end).all() and np.isfinite(ij).all()):
+        return False
+    feeds = [0.0 if f is None else f for f in map(_FEED, tp.moves)]
+    return bool(np.isfinite(np.fromiter(feeds, dtype=np.float64, count=len(feeds))).all())
+
+
+def _moves(w: Writer, tp: Toolpath, arrays: tuple[np.ndarray, ...]) -> None:
+    """The toolpath's moves: runs of G1 in bulk where `write_linear_run` can, the rest (and any
+    run it declines) move by move."""
+    kind, end, _, feed = arrays
+    linear = kind == _LINEAR_CODE
+    cuts = np.flatnonzero(linear[1:] != linear[:-1]) + 1
+    bounds = [0, *cuts.tolist(), len(kind)]
+    moves = tp.moves
+    prep = Prepared(end, feed, tp) if linear.any() else None
+    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+        if prep is not None and linear[a] and b - a >= MIN_RUN:
+            if write_linear_run(w, prep, a, b, tp):
+                continue
+        for move in moves[a:b]:
+            _move(w, move, tp)
 
 
 def _move(w: Writer, move: Move, tp: Toolpath) -> None:
