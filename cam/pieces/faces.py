@@ -13,6 +13,7 @@ from the point under the tool (A0), y across the band along the bangle's axis, Z
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,7 +58,9 @@ class Face:
 
     boundary: where the stone is, as seen from the tool (a disc's face is an annulus with its
     hole as an interior ring). dome_radius: the sphere of a domed face; dome_top_r: the radius
-    from the centre at which the dome is highest (the rim of a hole, else 0).
+    from the centre at which the dome is highest (the rim of a hole, else 0). heights: for a
+    face taken from an imported mesh, its measured surface, (x, y) -> Z relative to Z0; when
+    given it is the face's `surface_z`.
     """
 
     name: str
@@ -66,6 +69,7 @@ class Face:
     dome_radius: float = 0.0
     dome_top_r: float = 0.0
     band: Band | None = None
+    heights: Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in FACE_KINDS:
@@ -85,6 +89,8 @@ class Face:
         """Z of the stone's surface at (x, y), relative to Z0 (<= 0). Arrays broadcast."""
         x = np.asarray(x, dtype=np.float64)
         y = np.asarray(y, dtype=np.float64)
+        if self.heights is not None:
+            return self.heights(*np.broadcast_arrays(x, y))
         if self.kind == "dome":
             # inside a hole there is no stone: the rim's height stands in for it
             r2 = np.clip(x * x + y * y, self.dome_top_r**2, self.dome_radius**2)

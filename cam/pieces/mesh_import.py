@@ -16,11 +16,24 @@ import os
 from pathlib import Path
 
 import numpy as np
+import shapely
 import trimesh
+from numpy.typing import NDArray
+from scipy.interpolate import LinearNDInterpolator
+from shapely.geometry import Polygon
 
 from cam.errors import PieceError
+from cam.pieces.faces import Face
 
-__all__ = ["FILE_TYPES", "MAX_PIECE_MM", "MIN_PIECE_MM", "load_piece_mesh", "orient_piece"]
+__all__ = [
+    "FILE_TYPES",
+    "MAX_PIECE_MM",
+    "MIN_PIECE_MM",
+    "check_piece_mesh",
+    "load_piece_mesh",
+    "mesh_faces",
+    "orient_piece",
+]
 
 FILE_TYPES = ("stl", "obj", "ply", "glb")
 # A carved jade piece spans 5..300 mm. Smaller than MIN_PIECE_MM is a file in metres (or
@@ -29,8 +42,14 @@ MIN_PIECE_MM = 3.0
 MAX_PIECE_MM = 400.0
 # refuse files that would take long to read before anything is checked
 MAX_FILE_BYTES = 64 * 1024 * 1024
-# a triangle within this of the bounding box's top or bottom plane lies on it
+# a triangle within this of the bounding box's top or bottom plane lies on it; a face whose
+# surface stays within it of its top is flat
 FLAT_EPS = 0.05
+# a triangle faces the tool when its normal is within ~87 degrees of it: steeper is a wall,
+# whose shadow adds nothing and whose foot is no part of the surface
+FACING = 0.05
+# the triangles' shadows are welded across gaps this small (float noise between neighbours)
+OUTLINE_EPS = 1e-6
 
 
 def load_piece_mesh(
@@ -137,3 +156,46 @@ def _unit_hint(largest: float, which: str) -> str:
         f"the mesh's largest extent is {largest:g} units, {verdict} if they are millimetres"
         f"{hint}: export it in millimetres"
     )
+
+
+def mesh_faces(mesh: trimesh.Trimesh) -> dict[str, Face]:
+    """The front (seen from above) and back (seen from below) of an oriented piece's mesh.
+
+    Each face's boundary is the piece's outline as the tool sees it (holes included); its
+    surface is the mesh's, interpolated between the vertices of the triangles facing the tool.
+    A face whose surface stays within FLAT_EPS of its top is flat.
+    """
+    back = mesh.copy()  # turned over about Y: x -> -x, z -> -z, as a back face is seen
+    back.apply_transform(trimesh.transformations.rotation_matrix(math.pi, [0.0, 1.0, 0.0]))
+    return {"front": _mesh_face(mesh, "front"), "back": _mesh_face(back, "back")}
+
+
+def _mesh_face(mesh: trimesh.Trimesh, name: str) -> Face:
+    up = mesh.face_normals[:, 2] > FACING
+    tris = mesh.triangles[up]
+    if len(tris) == 0:
+        raise PieceError(f"the mesh has no surface facing the tool on its {name}")
+    outline = _outline(tris[:, :, :2])
+    pts = np.unique(tris.reshape(-1, 3), axis=0)
+    top = float(pts[:, 2].max())
+    if float(pts[:, 2].min()) > top - FLAT_EPS:
+        return Face(name, "flat", outline)
+    surface = LinearNDInterpolator(pts[:, :2], pts[:, 2] - top)
+    lowest = float(pts[:, 2].min()) - top
+
+    def heights(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
+        z = np.asarray(surface(x, y), dtype=np.float64)
+        return np.where(np.isnan(z), lowest, np.minimum(z, 0.0))  # off the stone: its lowest
+
+    return Face(name, "dome", outline, heights=heights)
+
+
+def _outline(tris: np.ndarray) -> Polygon:
+    """The union of the triangles' shadows: the outline, holes included."""
+    shadows = shapely.polygons(np.concatenate([tris, tris[:, :1]], axis=1))
+    area = shapely.area(shadows) > 1e-12
+    union = shapely.union_all(shadows[area]).buffer(OUTLINE_EPS).buffer(-OUTLINE_EPS)
+    parts = sorted(getattr(union, "geoms", [union]), key=lambda g: g.area, reverse=True)
+    if not parts or parts[0].is_empty:
+        raise PieceError("the mesh casts no outline seen from the tool")
+    return Polygon(parts[0].exterior, list(parts[0].interiors))

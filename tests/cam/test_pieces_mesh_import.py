@@ -7,11 +7,15 @@ import math
 import numpy as np
 import pytest
 import trimesh
+from shapely.geometry import Point
 
 from cam.errors import PieceError
-from cam.pieces import PieceSpec
-from cam.pieces.mesh_import import FILE_TYPES, load_piece_mesh
+from cam.pieces import PieceSpec, get_face
+from cam.pieces.mesh_import import FILE_TYPES, load_piece_mesh, mesh_faces
 from cam.pieces.models import piece_mesh
+from cam.placement import place
+from cam.svg import load_svg
+from cam.toolpath import Tool, ToolKind
 
 
 def _tumbled(mesh: trimesh.Trimesh, seed: int = 7) -> trimesh.Trimesh:
@@ -96,3 +100,40 @@ def test_an_open_mesh_is_refused_with_its_open_edges():
 def test_unreadable_input_is_refused(data, kind, words):
     with pytest.raises(PieceError, match=words):
         load_piece_mesh(data, kind)
+
+
+def test_faces_of_an_imported_bi_disc_are_its_annulus():
+    spec = PieceSpec.parse("bi_disc:outer=58,inner=20,thickness=5")
+    mesh = load_piece_mesh(_bytes(_tumbled(piece_mesh(spec)), "stl"), "stl")
+    faces = mesh_faces(mesh)
+    assert list(faces) == ["front", "back"]
+    for face in faces.values():
+        assert face.kind == "flat" and face.has_hole
+        assert face.boundary.area == pytest.approx(get_face(spec).boundary.area, rel=1e-3)
+        assert not face.boundary.contains(Point(0.0, 0.0))
+    assert faces["front"].surface_z(12.0, 3.0) == 0.0
+
+
+def test_an_imported_buckle_s_dome_is_its_measured_surface():
+    spec = PieceSpec.parse("buckle:outer=22,inner=6,thickness=6")
+    mesh = load_piece_mesh(_bytes(piece_mesh(spec), "ply"), "ply")
+    front, back = mesh_faces(mesh).values()
+    assert front.kind == "dome" and back.kind == "flat"
+    r = np.linspace(3.5, 10.5, 15)
+    theta = np.linspace(0, 2 * np.pi, 15)
+    x, y = r * np.cos(theta), r * np.sin(theta)
+    # the revolved model's chords stray ~0.003 mm from the true sphere
+    assert front.surface_z(x, y) == pytest.approx(get_face(spec, "dome").surface_z(x, y), abs=0.01)
+    assert np.all(front.surface_z(x, y) <= 0.0)
+
+
+def test_a_design_is_placed_on_an_imported_face():
+    spec = PieceSpec.parse("bi_disc:outer=58,inner=20,thickness=5")
+    face = mesh_faces(load_piece_mesh(_bytes(piece_mesh(spec), "stl"), "stl"))["front"]
+    circle = load_svg(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="100mm" '
+        'viewBox="0 0 100 100"><circle id="c" cx="50" cy="50" r="40" fill="none" '
+        'stroke="#000"/></svg>'
+    )
+    ball = Tool("ball-1.0", ToolKind.BALL, 1.0)
+    assert place(circle, face, ball, margin=0.5).scale == pytest.approx(28 / 40, rel=1e-3)
