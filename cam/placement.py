@@ -14,6 +14,7 @@ kept clear of every edge, the rim of a hole as much as the outside:
 | pocket      | the filled area                    | fill inside the face shrunk by margin   |
 | profile-in  | the filled area                    | fill inside the face shrunk by margin   |
 | profile-out | the filled area grown by 2r        | fill inside the face shrunk by margin+2r |
+| vcarve      | the filled area (the cone's groove meets the surface on the outline) | as pocket |
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ __all__ = ["MODES", "centre_region", "check_containment", "place"]
 
 MODES = ("fit", "centre", "explicit")
 # how far the cut reaches beyond the geometry that is checked, in tool radii
-REACH = {"engrave": 1.0, "pocket": 0.0, "profile-in": 0.0, "profile-out": 2.0}
+REACH = {"engrave": 1.0, "pocket": 0.0, "profile-in": 0.0, "profile-out": 2.0, "vcarve": 0.0}
 # The fit scans scales downward from the largest the face's extent allows, by this ratio, down
 # to SCAN_FLOOR of it, then bisects the last step: designs that fit only in a band of scales
 # (a circle round a disc's hole) are found as long as the band is wider than one step.

@@ -167,6 +167,8 @@ def test_profile_out_reaches_two_radii_beyond_the_fill():
     assert p_engrave.scale == pytest.approx((15 - 1.0) / 40, rel=1e-3)
     assert p_out.scale == pytest.approx((15 - 1.5) / 40, rel=1e-3)
     assert p_in.scale == pytest.approx((15 - 0.5) / 40, rel=1e-3)
+    p_v = place(DISC, PLAQUE, BALL, margin=0.5, operation="vcarve")
+    assert p_v.scale == pytest.approx(p_in.scale, rel=1e-9)
 
 
 def test_centre_mode_puts_the_design_centre_on_the_face_centre():
