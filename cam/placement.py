@@ -71,9 +71,14 @@ class _Cut:
         return unary_union([g for _, g in self.items])
 
 
-def centre_region(face: Face, tool: Tool, margin: float = 0.5) -> BaseGeometry:
-    """Where the tool centre may go on `face`: its boundary shrunk by margin + tool radius."""
-    return _shrunk(face, margin + tool.radius)
+def centre_region(
+    face: Face, tool: Tool, margin: float = 0.5, operation: str = "engrave"
+) -> BaseGeometry:
+    """Where the tool centre may go on `face` once the cut is contained: the boundary shrunk
+    by margin + tool radius (a V-bit's tip runs into the corners of its region: margin only).
+    """
+    inset = 0.0 if operation == "vcarve" else tool.radius
+    return _shrunk(face, margin + inset)
 
 
 def place(

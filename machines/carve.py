@@ -68,6 +68,9 @@ class CarveOptions:
     face_name: str | None = None  # one of the piece's faces; None = its first (front)
     fit: str | None = None  # "fit" | "centre" | None (the placement as given, checked)
     margin: float = 0.5  # mm of stone kept clear of every edge of the face, hole included
+    # on a domed face, lay the cut onto the stone (cam.surface.follow): depth from the local
+    # surface instead of from Z0
+    follow_surface: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,17 +114,22 @@ def carve(
         job=options.job,
     )
     program = plan_program(design, plan)
+    followed = options.follow_surface and face is not None and face.kind == "dome"
+    if followed:
+        from cam.surface.follow import follow_program
+
+        program = follow_program(program, face.surface_z)
     est = estimate(program, machine)
     program.estimated_seconds = est.seconds
     program.cut_length_mm, program.rapid_length_mm = est.cut_length_mm, est.rapid_length_mm
     extent = program_extent(program)
-    problems = fit_check(extent.bounds, machine, tool, params)
+    problems = fit_check(_cut_bounds(extent.bounds, followed, options.depth), machine, tool, params)
     problems += [p for p in job_fits(machine, options.piece) if p not in problems]
     if problems:
         raise FitError(problems)
     gcode = render(program, machine, dialect=dialect, estimated=est)
     warnings = list(program.warnings)
-    if face is not None and face.kind != "flat":
+    if face is not None and face.kind != "flat" and not followed:
         warnings.append(_curved_warning(face, program))
     dxf, preview = _drawings(program, design, warnings)
     report = _report(
@@ -129,6 +137,17 @@ def carve(
     )
     report["face"] = _face_report(options, face, face_box)
     return CarveResult(gcode, dxf, preview, report, program)
+
+
+def _cut_bounds(bounds: Any, followed: bool, depth: float) -> Any:
+    """A followed program reaches far below Z0 where the dome falls away, but cuts only
+    `depth` into the stone: the burr's cutting length is checked against that, and the Z
+    travel is kept (the same extent, shifted up)."""
+    if not followed:
+        return bounds
+    xmin, ymin, zmin, xmax, ymax, zmax = (float(v) for v in bounds)
+    lift = max(0.0, -depth - zmin)
+    return (xmin, ymin, zmin + lift, xmax, ymax, zmax + lift)
 
 
 def _on_piece(
@@ -160,7 +179,7 @@ def _on_piece(
         margin=options.margin,
         operation=options.operation,
     )
-    xmin, ymin, xmax, ymax = centre_region(face, tool, options.margin).bounds
+    xmin, ymin, xmax, ymax = centre_region(face, tool, options.margin, options.operation).bounds
     return placement, options.face or (xmin, ymin, xmax, ymax), face
 
 
@@ -325,6 +344,11 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--margin", type=float, default=CarveOptions.margin, help="mm kept clear of every edge"
     )
+    ap.add_argument(
+        "--follow-surface",
+        action="store_true",
+        help="on a domed face: depth measured from the local surface (drop-cutter)",
+    )
     ap.add_argument("--list-tools", action="store_true", help="print the tool library and exit")
     return ap
 
@@ -404,6 +428,7 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         face_name=args.face,
         fit=args.fit,
         margin=args.margin,
+        follow_surface=args.follow_surface,
     )
     try:
         result = carve(Path(args.design), options)

@@ -211,3 +211,7 @@ def test_nothing_to_place():
 def test_centre_region_is_the_face_less_radius_and_margin():
     region = centre_region(PLAQUE, BALL, 0.5)
     assert region.bounds == pytest.approx((-14, -19, 14, 19))
+    vbit = Tool("vbit-60", ToolKind.VBIT, 3.175, angle_deg=60)
+    assert centre_region(PLAQUE, vbit, 0.5, "vcarve").bounds == pytest.approx(
+        (-14.5, -19.5, 14.5, 19.5)
+    )

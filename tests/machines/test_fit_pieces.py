@@ -172,3 +172,14 @@ def test_cli_refuses_a_bad_piece_and_writes_nothing(tmp_path, capsys):
     assert run_cli(argv) == 2
     assert "inner edge (hole)" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_v_carve_on_a_piece_runs_its_tip_into_the_corners_within_the_margin():
+    petal = """<svg xmlns="http://www.w3.org/2000/svg" width="10mm" height="10mm" viewBox="0 0 10 10">
+      <path id="petal" d="M1 5 C3 1 7 1 9 5 C7 9 3 9 1 5 Z" fill="black"/></svg>"""
+    plaque = PieceSpec.parse("plaque:width=12,height=12,thickness=4")
+    result = carve(petal, CarveOptions(operation="vcarve", tool="vbit-60", depth=0.2,
+                                       piece=plaque, fit="fit", margin=0.5))  # fmt: skip
+    xs = [m.x for tp in result.program.toolpaths for m in tp.moves if m.z < 0]
+    assert max(abs(x) for x in xs) <= 5.5 + 1e-6  # on the stone, the margin kept
+    assert max(abs(x) for x in xs) > 5.0  # the tip reaches the petal's tips, past margin + r
