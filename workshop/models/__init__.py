@@ -12,6 +12,18 @@ from workshop.models.catalog import (
     Store,
 )
 from workshop.models.people import ApiClient, Role, User
+from workshop.models.rights import (
+    DesignFit,
+    DesignOwner,
+    DesignPatent,
+    DesignTerms,
+    EntryKind,
+    OwnerKind,
+    Payment,
+    PaymentKind,
+    RoyaltyEntry,
+    TermShare,
+)
 from workshop.models.work import Assignment, CarvingMode, Delivery, Job, Machine, Order, Tool
 
 __all__ = [
@@ -19,4 +31,7 @@ __all__ = [
     "CertificateStatus", "Delivery", "Design", "DesignSource", "Event", "IdempotencyKey", "Job",
     "Machine", "Order", "Outbox", "OutboxStatus", "Piece", "PieceShape", "Role", "Store", "Tool",
     "User", "utcnow",
+    # design rights and royalties
+    "DesignFit", "DesignOwner", "DesignPatent", "DesignTerms", "EntryKind", "OwnerKind",
+    "Payment", "PaymentKind", "RoyaltyEntry", "TermShare",
 ]
