@@ -157,3 +157,54 @@ def test_program_followed_keeps_every_toolpath_and_its_warnings() -> None:
     assert len(out.toolpaths) == 1 and out.safe_z == out.toolpaths[0].safe_z
     zs = [m.z for m in out.toolpaths[0].moves if m.kind is not MoveKind.RAPID]
     assert min(zs) < -0.2  # lowered onto the dome's flank, not left at the flat plan's Z
+
+
+LEAF = """<svg xmlns="http://www.w3.org/2000/svg" width="20mm" height="12mm" viewBox="0 0 20 12">
+  <path id="leaf" d="M1 6 C 6 0, 14 0, 19 6 C 14 12, 6 12, 1 6 Z" fill="none" stroke="black"/>
+  <path id="vein" d="M2 6 L 18 6" fill="none" stroke="black"/>
+</svg>"""
+
+
+def _gcode_points(gcode: str) -> np.ndarray:
+    """(x, y, z) after every G1 line, from a small modal reader."""
+    pos = {"X": 0.0, "Y": 0.0, "Z": 0.0}
+    mode, out = None, []
+    for line in gcode.splitlines():
+        if line.startswith(("(", "%")):
+            continue
+        words = dict((w[0], w[1:]) for w in line.split())
+        if words.get("G") in ("0", "1"):
+            mode = words["G"]
+        for axis in "XYZ":
+            if axis in words:
+                pos[axis] = float(words[axis])
+        if mode == "1" and any(a in words for a in "XYZ"):
+            out.append((pos["X"], pos["Y"], pos["Z"]))
+    return np.array(out)
+
+
+def test_carve_on_a_buckle_dome_follows_its_surface() -> None:
+    from cam.pieces import PieceSpec, get_face
+    from machines.carve import CarveOptions, carve
+
+    buckle = PieceSpec.parse("buckle:outer=30,inner=6,thickness=6")
+    depth = 0.2
+    options = CarveOptions(
+        piece=buckle,
+        face_name="dome",
+        fit="fit",
+        depth=depth,
+        follow_surface=True,
+        machine="rotary-4axis-linuxcnc",
+    )
+    result = carve(LEAF.encode(), options)
+    assert not any("falls" in w for w in result.report["warnings"])
+    face = get_face(buckle, "dome")
+    pts = _gcode_points(result.gcode)
+    surface = face.surface_z(pts[:, 0], pts[:, 1])
+    # the tool's tip never goes more than the depth under the stone at its own XY
+    assert np.all(pts[:, 2] >= surface - depth - TOL)
+    # and where the dome has fallen away, the cut has gone down with it: below the stone there
+    low = surface < -0.5
+    cutting = pts[:, 2] < surface
+    assert (low & cutting).sum() > 0.5 * low.sum() > 10
