@@ -170,13 +170,14 @@ def _chains(edges: np.ndarray) -> list[list[int]]:
 
 
 def _densify(pts: np.ndarray, spacing: float) -> np.ndarray:
+    """The polyline with points added so that none is more than `spacing` from the next."""
+    if len(pts) < 2:
+        return pts
     seg = np.hypot(*np.diff(pts, axis=0).T)
     n = np.maximum(1, np.ceil(seg / spacing).astype(np.int64))
-    out = [pts[:1]]
-    for k in range(len(seg)):
-        t = np.arange(1, n[k] + 1)[:, None] / n[k]
-        out.append(pts[k] + t * (pts[k + 1] - pts[k]))
-    return np.concatenate(out)
+    k = np.repeat(np.arange(len(seg)), n)  # segment of each new point
+    t = (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n) + 1) / np.repeat(n, n)
+    return np.vstack([pts[:1], pts[k] + t[:, None] * (pts[k + 1] - pts[k])])
 
 
 def _depth(
