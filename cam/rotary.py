@@ -50,10 +50,19 @@ def band_length_of(a: float | np.ndarray, diameter: float) -> float | np.ndarray
     return a * math.pi * diameter / 360.0
 
 
-def wrap_moves(moves: Sequence[Move], diameter: float, tolerance: float = 0.02) -> list[Move]:
-    """Flat moves (arcs flattened within `tolerance`) wrapped round the band: Y becomes A."""
+def wrap_moves(
+    moves: Sequence[Move], diameter: float, tolerance: float = 0.02, along: str = "y"
+) -> list[Move]:
+    """Flat moves (arcs flattened within `tolerance`) wrapped round the band: Y becomes A.
+
+    along: the flat axis that runs along the band. "y" (the default) as above; "x" for a
+    placement made on a band unrolled the other way round (`cam.pieces` unrolls a bangle's
+    band with x along it): the design is first turned a quarter clockwise, (x, y) -> (y, -x),
+    so machine X (the axis) comes from y and A from -x: a turn, never a mirror."""
     _check_diameter(diameter)
     flat = flatten_arcs(moves, tolerance)
+    if _along(along) == "x":
+        flat = [_turn(m) for m in flat]
     ys = np.array([m.y for m in flat]) if flat else np.zeros(0)
     if len(ys) and float(ys.max() - ys.min()) > math.pi * diameter + 1e-9:
         raise RotaryError(
@@ -63,26 +72,33 @@ def wrap_moves(moves: Sequence[Move], diameter: float, tolerance: float = 0.02) 
     return [replace(m, y=0.0, a=float(angle_of(m.y, diameter))) for m in flat]
 
 
-def unwrap_moves(moves: Sequence[Move], diameter: float) -> list[Move]:
-    """Wrapped moves back on the flat band: A becomes Y (moves without A are kept)."""
+def unwrap_moves(moves: Sequence[Move], diameter: float, along: str = "y") -> list[Move]:
+    """Wrapped moves back on the flat band: A becomes Y (or X, see `wrap_moves`); moves
+    without A are kept."""
     _check_diameter(diameter)
-    return [
+    flat = [
         m if m.a is None else replace(m, y=float(band_length_of(m.a, diameter)), a=None)
         for m in moves
     ]
+    return [_unturn(m) for m in flat] if _along(along) == "x" else flat
 
 
-def wrap_toolpath(tp: Toolpath, diameter: float, tolerance: float = 0.02) -> Toolpath:
+def wrap_toolpath(
+    tp: Toolpath, diameter: float, tolerance: float = 0.02, along: str = "y"
+) -> Toolpath:
     """The toolpath wrapped round a band of `diameter` mm (at its surface)."""
     if tp.rotary_diameter is not None:
         raise RotaryError("toolpath is already wrapped round a band")
-    return replace(tp, moves=wrap_moves(tp.moves, diameter, tolerance), rotary_diameter=diameter)
+    moves = wrap_moves(tp.moves, diameter, tolerance, along)
+    return replace(tp, moves=moves, rotary_diameter=diameter)
 
 
-def unwrap_toolpath(tp: Toolpath) -> Toolpath:
+def unwrap_toolpath(tp: Toolpath, along: str = "y") -> Toolpath:
+    """The flat toolpath back (`along` as it was wrapped)."""
     if tp.rotary_diameter is None:
         raise RotaryError("toolpath is not wrapped round a band")
-    return replace(tp, moves=unwrap_moves(tp.moves, tp.rotary_diameter), rotary_diameter=None)
+    moves = unwrap_moves(tp.moves, tp.rotary_diameter, along)
+    return replace(tp, moves=moves, rotary_diameter=None)
 
 
 def tip_minutes(
@@ -142,6 +158,21 @@ def preview_svg(tp: Toolpath, *, margin: float = 2.0) -> str:
         f'stroke-dasharray="0.4,0.3" fill="none"/>\n'
         f'<path d="{" ".join(cuts)}" stroke="#036" stroke-width="0.1" fill="none"/>\n</svg>\n'
     )
+
+
+def _along(along: str) -> str:
+    if along not in ("x", "y"):
+        raise RotaryError(f"the band runs along the design's x or y, not {along!r}")
+    return along
+
+
+def _turn(m: Move) -> Move:
+    """A quarter turn clockwise, (x, y) -> (y, -x): a rotation keeps the design unmirrored."""
+    return replace(m, x=m.y, y=-m.x, i=m.j, j=-m.i)
+
+
+def _unturn(m: Move) -> Move:
+    return replace(m, x=-m.y, y=m.x, i=-m.j, j=m.i)
 
 
 def _check_diameter(diameter: float) -> None:

@@ -45,11 +45,13 @@ coords = st.floats(-90.0, 90.0, allow_nan=False)
     moves=st.lists(st.tuples(kinds, coords, coords, st.floats(-1, 3)), min_size=1, max_size=40),
     d=st.floats(20.0, 120.0),
 )
-def test_wrap_then_unwrap_returns_the_design(moves, d) -> None:
+@pytest.mark.parametrize("along", ["y", "x"])
+def test_wrap_then_unwrap_returns_the_design(along, moves, d) -> None:
     flat = [
-        Move(k, x, y * d / 120.0, z, None if k is MoveKind.RAPID else 300.0) for k, x, y, z in moves
+        Move(k, x * d / 120.0, y * d / 120.0, z, None if k is MoveKind.RAPID else 300.0)
+        for k, x, y, z in moves
     ]
-    back = unwrap_moves(wrap_moves(flat, d), d)
+    back = unwrap_moves(wrap_moves(flat, d, along=along), d, along=along)
     assert len(back) == len(flat)
     for a, b in zip(flat, back, strict=True):
         assert b.kind is a.kind and b.a is None and b.feed == a.feed
@@ -72,6 +74,19 @@ def test_planned_engrave_with_arcs_wraps_and_unwraps_onto_its_design() -> None:
     assert off.max() <= 0.005 + 0.01  # the design's flattening plus the arcs' flattening
     with pytest.raises(RotaryError, match="already wrapped"):
         wrap_toolpath(wrapped, D)
+
+
+def test_along_x_turns_the_design_a_quarter_without_mirroring_it() -> None:
+    # a right-handed L: +x then +y. Turned (x, y) -> (y, -x) it must stay right-handed
+    pts = [(0.0, 0.0), (10.0, 0.0), (10.0, 5.0)]
+    moves = [Move(MoveKind.LINEAR, x, y, -0.1, 300.0) for x, y in pts]
+    wrapped = wrap_moves(moves, D, along="x")
+    band = [(m.x, float(m.a) * math.pi * D / 360.0) for m in wrapped]
+    assert band[1] == pytest.approx((0.0, -10.0)) and band[2] == pytest.approx((5.0, -10.0))
+    (ax, ay), (bx, by), (cx, cy) = band
+    assert (bx - ax) * (cy - by) - (by - ay) * (cx - bx) == pytest.approx(50.0)  # same turn
+    with pytest.raises(RotaryError, match="x or y"):
+        wrap_moves(moves, D, along="z")
 
 
 def test_a_design_longer_than_the_band_is_refused() -> None:
