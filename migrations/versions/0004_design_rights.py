@@ -112,7 +112,7 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('share_pct', sa.String(length=20), nullable=False),
     sa.Column('reverses_id', sa.Integer(), nullable=True),
-    sa.Column('use_date', sa.Date(), nullable=False),
+    sa.Column('booked_on', sa.Date(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('created_at', workshop.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['design_id'], ['designs.id'], name=op.f('fk_royalty_entries_design_id_designs')),
@@ -123,6 +123,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_royalty_entries'))
     )
     with op.batch_alter_table('royalty_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_royalty_entries_booked_on'), ['booked_on'], unique=False)
         batch_op.create_index(batch_op.f('ix_royalty_entries_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_royalty_entries_design_id'), ['design_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_royalty_entries_job_id'), ['job_id'], unique=False)
@@ -136,6 +137,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_royalty_entries_job_id'))
         batch_op.drop_index(batch_op.f('ix_royalty_entries_design_id'))
         batch_op.drop_index(batch_op.f('ix_royalty_entries_created_at'))
+        batch_op.drop_index(batch_op.f('ix_royalty_entries_booked_on'))
 
     op.drop_table('royalty_entries')
     with op.batch_alter_table('payments', schema=None) as batch_op:

@@ -122,7 +122,8 @@ class RoyaltyEntry(Base):
     currency: Mapped[str] = mapped_column(String(3))
     share_pct: Mapped[str] = mapped_column(String(20))
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("royalty_entries.id"))
-    use_date: Mapped[dt.date]
+    # the day the entry counts for: the day of the use, of the refund, of the correction
+    booked_on: Mapped[dt.date] = mapped_column(index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
