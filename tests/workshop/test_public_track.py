@@ -89,3 +89,36 @@ def test_no_login_is_needed_and_the_page_is_chinese_by_default(client: Any,
     job = _jobs(seeded)[1]
     page = client.get(f"/track/{job.tracking_token}").get_data(as_text=True)
     assert "您的雕刻" in page and "等待玉石" in page
+
+
+def test_after_qc_the_page_links_to_verification_by_number_never_with_the_code(
+        client: Any, seeded: Any, settings: Any) -> None:
+    from jobs.certificates import CERTIFICATE_CODE
+    from tests.workshop import production_desk as desk
+    from workshop.models import Certificate
+
+    ring = desk.jobs_by_route(seeded)["hand"][0]
+    token = desk.job_row(seeded, ring).tracking_token
+    desk.receive(seeded, settings, ring, desk.MASSES["ring"])
+    before = client.get(f"/track/{token}?lang=en").get_data(as_text=True)
+    assert 'id="verify-certificate"' not in before and "/verify" not in before
+    desk.fire_as_supervisor(seeded, settings, ring, "assign",
+                            artisan_id=desk.user_id(seeded, "artisan.wang"))
+    for event in ("start", "finish", "submit_qc"):
+        desk.fire_as_supervisor(seeded, settings, ring, event)
+    with seeded() as session:
+        passed = fire(session, ring, "qc_pass", actor=desk.SUPERVISOR, version=None,
+                      settings=settings)
+        code = passed.one_time[CERTIFICATE_CODE]
+        number = session.scalars(select(Certificate.number)
+                                 .where(Certificate.job_id == ring)).one()
+    page = client.get(f"/track/{token}?lang=en").get_data(as_text=True)
+    assert f'href="/verify/{number}"' in page and "Verify your certificate" in page
+    assert code not in page and code not in str(client.get(f"/track/{token}.json").json)
+    for secret in _personal(seeded):  # the lab's number and the customer stay off the page
+        assert secret not in page, secret
+    # the link asks for the code; with the code printed on the certificate it is valid
+    asked = client.get(f"/verify/{number}?lang=en")
+    assert asked.status_code == 200 and number in asked.get_data(as_text=True)
+    checked = client.get(f"/verify/{number}.json?c={code}").json
+    assert checked["status"] == "valid"

@@ -150,12 +150,12 @@ def test_an_artisan_may_not_open_the_desk(client, shop) -> None:
     assert client.get("/store/").status_code == 403
 
 
-def _ready(session_factory: Any, shop: Any) -> int:
+def _ready(session_factory: Any, shop: Any, settings: Any = None) -> int:
     job_id = hand_job(session_factory, shop, artisan="wang")
     admin = Actor("user", None, "test", "admin")
     with session_factory() as s:
         for event in ("start", "finish", "submit_qc", "qc_pass"):
-            fire(s, job_id, event, actor=admin, version=None)
+            fire(s, job_id, event, actor=admin, version=None, settings=settings)
         assert s.get_one(Job, job_id).state == "ready_for_dispatch"
     return job_id
 
@@ -219,3 +219,49 @@ def test_a_stone_far_from_its_certified_mass_is_received_on_hold(clerk, session_
     with session_factory() as s:
         job = s.get_one(Job, job_id)
         assert job.state == "on_hold" and "7.10" in (job.review_reason or "")
+
+
+def _render_pdf(session_factory: Any, settings: Any, job_id: int) -> Artifact:
+    """The outbox's certificate PDF task, run here as a worker would."""
+    from jobs import certificates as certs
+    from jobs.tasks import render_certificate_pdf
+    from workshop.models import Outbox
+
+    with session_factory() as s:
+        row = s.scalars(select(Outbox).where(Outbox.job_id == job_id,
+                                             Outbox.kind == certs.RENDER_PDF)).one()
+    assert render_certificate_pdf(row.id, settings=settings, factory=session_factory) \
+        == "rendered"
+    with session_factory() as s:
+        pdf = s.scalars(select(Artifact).where(Artifact.job_id == job_id,
+                                               Artifact.kind == certs.PDF_KIND)).one()
+        s.expunge(pdf)
+        return pdf
+
+
+def test_the_certificate_pdf_is_printed_at_pickup(clerk, app, session_factory, shop,
+                                                  settings) -> None:
+    from workshop import artifacts
+    from workshop.models import Certificate
+
+    job_id = _ready(session_factory, shop, settings)
+    form = clerk.get(f"/store/jobs/{job_id}/pickup").get_data(as_text=True)
+    with session_factory() as s:
+        cert = s.scalars(select(Certificate).where(Certificate.job_id == job_id)).one()
+        number = cert.number
+    assert f'data-certificate="{number}" data-status="valid"' in form
+    assert 'id="print-certificate"' not in form  # the PDF is not rendered yet
+    pdf = _render_pdf(session_factory, settings, job_id)
+    form = clerk.get(f"/store/jobs/{job_id}/pickup").get_data(as_text=True)
+    link = f"/store/jobs/{job_id}/certificate/{pdf.sha256}.pdf"
+    assert re.search(rf'id="print-certificate" href="{re.escape(link)}"', form)
+    printed = clerk.get(link)
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+    assert printed.data == artifacts.read(settings, pdf.sha256)
+    # another job's number cannot reach this PDF, nor can a photo's hash reach a PDF route
+    other = hand_job(session_factory, shop, "NGTC-2", artisan="wang")
+    assert clerk.get(f"/store/jobs/{other}/certificate/{pdf.sha256}.pdf").status_code == 404
+    assert clerk.get(f"/store/jobs/{job_id}/certificate/{'0' * 64}.pdf").status_code == 404
+    # staff only: without a login the desk's route sends to the login page, never the PDF
+    stranger = app.test_client().get(link)
+    assert stranger.status_code == 302 and "/login" in stranger.headers["Location"]

@@ -1,7 +1,10 @@
 """What a customer may see of a job: its states over time, and nothing personal.
 
-No names, no notes, no actors, no pickup code, no certificate number: the tracking link can be
-forwarded or photographed, so it must show only what anyone holding it may know.
+No names, no notes, no actors, no pickup code, no lab certificate number: the tracking link can
+be forwarded or photographed, so it must show only what anyone holding it may know. The one
+number shown is that of the workshop's own current certificate, once QC has issued it, for the
+"verify your certificate" link: it proves nothing by itself, since the verification page asks
+for the code printed on the certificate, and that code is never on this page.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workshop.models import Event, Job, Piece, Store
+from workshop.models import Certificate, Event, Job, Piece, Store
 
 __all__ = ["PublicStatus", "PublicStep", "public_status"]
 
@@ -42,6 +45,8 @@ class PublicStatus:
     store_name: str | None  # where to collect it, when it is collected at a store
     delivery: str
     steps: list[PublicStep]
+    # the piece's current signed certificate, for the link to /verify (never its code)
+    certificate_number: str | None = None
 
     @property
     def stage(self) -> int:
@@ -81,7 +86,16 @@ def public_status(session: Session, token: str) -> PublicStatus | None:
         state=job.state, updated_at=_aware(job.updated_at), shape=piece.shape if piece else "",
         carving_mode=job.carving_mode, delivery=job.order.delivery,
         store_name=store.name if store and job.order.delivery == "pickup" else None,
-        steps=steps)
+        steps=steps, certificate_number=_verifiable_number(session, job.piece_id))
+
+
+def _verifiable_number(session: Session, piece_id: int) -> str | None:
+    """The number of the piece's latest certificate if we signed it and it is still valid."""
+    cert = session.scalar(select(Certificate).where(Certificate.piece_id == piece_id)
+                          .order_by(Certificate.version.desc()).limit(1))
+    if cert is None or cert.key_id is None or cert.status != "valid":
+        return None
+    return cert.number
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

@@ -20,14 +20,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from jobs import errors as jobs_errors
+from jobs.certificates import PDF_KIND
 from jobs.intake import accept_order, register_piece
 from jobs.types import State
 from workshop import artifacts as stored
 from workshop.artisan import photos, tickets
 from workshop.errors import WorkshopError
-from workshop.models import Artifact, Design, Event, PieceShape, Store
+from workshop.models import Artifact, Design, Event, Job, PieceShape, Store
 from workshop.permissions import Principal
 from workshop.store import desk, forms, labels, receipt
+from workshop.verify.panel import CertificatePanel, current_certificate_panel
 from workshop.web.guard import current_principal, station_required
 from workshop.web.session import ActionRefused, actor, db, fire_from_form, settings
 
@@ -216,6 +218,32 @@ def receipt_page(job_id: int):  # type: ignore[no-untyped-def]
                            tracking_url=url, qr_svg=receipt.qr_svg(url))
 
 
+def _certificate(found: desk.DeskJob) -> CertificatePanel | None:
+    """The piece's current certificate, its PDF through the desk's own route (printed at
+    pickup: the customer takes the new certificate home with the piece)."""
+    return current_certificate_panel(
+        db(), settings(), found.piece.id,
+        pdf_url=lambda a: url_for(".certificate_pdf", job_id=found.job.id, sha256=a.sha256))
+
+
+@bp.get("/jobs/<int:job_id>/certificate/<sha256>.pdf")
+@station_required("store")
+def certificate_pdf(job_id: int, sha256: str):  # type: ignore[no-untyped-def]
+    """The stored certificate PDF of a job of this counter, opened to print it."""
+    found = _job(job_id)
+    art = db().scalar(select(Artifact).where(
+        Artifact.sha256 == sha256, Artifact.kind == PDF_KIND,
+        # the certificate may have been issued by an earlier job on the same piece
+        Artifact.job_id.in_(select(Job.id).where(Job.piece_id == found.piece.id))).limit(1))
+    if art is None:
+        abort(404)
+    path = stored.path_for(settings(), sha256)
+    if not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", max_age=0, etag=sha256,
+                     download_name=art.filename)
+
+
 @bp.get("/jobs/<int:job_id>/photos/<sha256>")
 @station_required("store")
 def photo(job_id: int, sha256: str):  # type: ignore[no-untyped-def]
@@ -279,6 +307,7 @@ def _pickup_form(found: desk.DeskJob, error: str | None, attempts_left: int | No
     # the latest photo of the carved piece, to hand over the right one
     photo = tickets.latest_photo(db(), found.job, found.piece)
     return render_template("store/pickup.html", d=found, error=error, photo=photo,
+                           certificate=_certificate(found),
                            attempts_left=attempts_left,
                            attempts=found.order.pickup_attempts,
                            max_attempts=settings().pickup_max_attempts), status
