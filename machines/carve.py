@@ -41,6 +41,7 @@ OPERATIONS = ("engrave", "pocket", "profile-in", "profile-out", "vcarve")
 # linearized arcs take what is left.
 FLATTEN_SHARE_ARCS = 0.5
 FLATTEN_SHARE_LINES = 0.95
+WRAP_CHORD = 0.0005  # mm: arcs flattened for the rotary, as the posts linearize arcs
 # below 0.005 mm the 4-decimal output and the 0.001 mm arc margin eat the budget; above 0.5 mm
 # a burr a few tenths wide would wander off the line
 MIN_TOLERANCE = 0.005
@@ -71,6 +72,8 @@ class CarveOptions:
     # on a domed face, lay the cut onto the stone (cam.surface.follow): depth from the local
     # surface instead of from Z0
     follow_surface: bool = False
+    # on a bangle's band, wrap the cut round the rotary A axis (cam.rotary): A words, G93
+    wrap_band: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,9 @@ def carve(
         from cam.surface.follow import follow_program
 
         program = follow_program(program, face.surface_z)
+    flat = program  # as planned on the face: what the drawings and the face warning show
+    if options.wrap_band and face is not None and face.kind == "band":
+        program = _wrapped(program, face)
     est = estimate(program, machine)
     program.estimated_seconds = est.seconds
     program.cut_length_mm, program.rapid_length_mm = est.cut_length_mm, est.rapid_length_mm
@@ -130,13 +136,25 @@ def carve(
     gcode = render(program, machine, dialect=dialect, estimated=est)
     warnings = list(program.warnings)
     if face is not None and face.kind != "flat" and not followed:
-        warnings.append(_curved_warning(face, program))
-    dxf, preview = _drawings(program, design, warnings)
+        warnings.append(_curved_warning(face, flat))
+    dxf, preview = _drawings(flat, design, warnings)
     report = _report(
         options, program, design, est, extent.cut_bbox, dialect, machine.name, gcode, warnings
     )
     report["face"] = _face_report(options, face, face_box)
     return CarveResult(gcode, dxf, preview, report, program)
+
+
+def _wrapped(program: Program, face: Any) -> Program:
+    """The program round the band: the face is unrolled with x along the band (cam.pieces),
+    so it is wrapped along x; arcs become chords within half a micrometre."""
+    from dataclasses import replace
+
+    from cam.rotary import wrap_toolpath
+
+    d = face.band.diameter
+    toolpaths = [wrap_toolpath(tp, d, WRAP_CHORD, along="x") for tp in program.toolpaths]
+    return replace(program, toolpaths=toolpaths)
 
 
 def _cut_bounds(bounds: Any, followed: bool, depth: float) -> Any:
@@ -349,6 +367,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="on a domed face: depth measured from the local surface (drop-cutter)",
     )
+    ap.add_argument(
+        "--wrap-band",
+        action="store_true",
+        help="on a bangle's band: wrap the cut round the rotary A axis (G93 feeds)",
+    )
     ap.add_argument("--list-tools", action="store_true", help="print the tool library and exit")
     return ap
 
@@ -429,6 +452,7 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         fit=args.fit,
         margin=args.margin,
         follow_surface=args.follow_surface,
+        wrap_band=args.wrap_band,
     )
     try:
         result = carve(Path(args.design), options)

@@ -102,3 +102,28 @@ def test_inverse_time_rounds_down_so_no_move_is_faster(minutes: float) -> None:
     f = float(inverse_time_word(minutes)[1:])
     assert f <= 1 / minutes
     assert f >= (1 / minutes) * (1 - 1e-5)
+
+
+def test_carve_wraps_a_design_round_a_bangle_band() -> None:
+    from cam.pieces import PieceSpec, get_face
+    from cam.rotary import unwrap_toolpath
+    from machines.carve import CarveOptions, carve
+
+    leaf = """<svg xmlns="http://www.w3.org/2000/svg" width="60mm" height="40mm" viewBox="0 0 60 40">
+      <path id="vein" d="M10 30 C20 5 40 5 50 30" fill="none" stroke="black"/>
+      <circle id="dot" cx="30" cy="20" r="6" fill="none" stroke="black"/>
+    </svg>"""
+    bangle = PieceSpec.parse("bangle:inner=56,width=14,thickness=8")
+    options = CarveOptions(piece=bangle, fit="fit", machine="rotary-4axis-linuxcnc", wrap_band=True)
+    result = carve(leaf.encode(), options)
+    assert "G93" in result.gcode and re.search(r"A-?\d+\.\d{4} F\d", result.gcode)
+    face = get_face(bangle, "outer")
+    tp = result.program.toolpaths[0]
+    assert tp.rotary_diameter == pytest.approx(face.band.diameter)
+    flat = unwrap_toolpath(tp, along="x")
+    xy = np.array([(m.x, m.y) for m in flat.moves if m.z < 0])
+    xmin, ymin, xmax, ymax = face.bounds
+    # back on the unrolled face, the cut stays on it (the fit keeps a 0.5 mm margin + radius)
+    assert xy[:, 0].min() >= xmin and xy[:, 0].max() <= xmax
+    assert xy[:, 1].min() >= ymin and xy[:, 1].max() <= ymax
+    assert result.dxf is not None  # drawn from the flat plan
