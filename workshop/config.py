@@ -52,6 +52,15 @@ class Settings:
     workshop_name: str = "玉雕工作室 Jade Carving Workshop"
     # public verification: requests per client IP per minute before a 429
     verify_rate_per_minute: int = 30
+    # the platform signs its payment confirmations with this shared secret (HMAC-SHA256);
+    # empty: every payment webhook is refused
+    payment_webhook_secret: str = ""
+    # the quote: the currency billed, an artisan's hour, the hours when a design gives none,
+    # and the return shipping by courier (pickup at the store is free); machine carving is free
+    currency: str = "CNY"
+    artisan_rate_per_hour: Decimal = Decimal("180.00")
+    default_hand_hours: Decimal = Decimal("2")
+    return_shipping: Decimal = Decimal("20.00")
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -93,6 +102,11 @@ def load(env: dict[str, str] | None = None, **overrides: object) -> Settings:
         "keys_dir": Path(env.get("CERT_KEYS_DIR") or instance_dir / "keys").resolve(),
         "workshop_name": env.get("WORKSHOP_NAME") or "玉雕工作室 Jade Carving Workshop",
         "verify_rate_per_minute": int(env.get("VERIFY_RATE_PER_MINUTE", "30")),
+        "payment_webhook_secret": env.get("PAYMENT_WEBHOOK_SECRET", ""),
+        "currency": env.get("CURRENCY", "CNY"),
+        "artisan_rate_per_hour": Decimal(env.get("ARTISAN_RATE_PER_HOUR", "180.00")),
+        "default_hand_hours": Decimal(env.get("DEFAULT_HAND_HOURS", "2")),
+        "return_shipping": Decimal(env.get("RETURN_SHIPPING", "20.00")),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
