@@ -232,6 +232,24 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "revoked_by": {"type": ["string", "null"]},
         "key_id": {"type": ["string", "null"]},
     }, ("number", "status"), closed=False),
+    # ---- design library, quotes, payments, royalties --------------------------------------
+    "Money": _obj({"amount": {**SIGNED, "type": "string"},
+                   "currency": {"type": "string", "pattern": "^[A-Z]{3}$"}},
+                  ("amount", "currency")),
+    "QuoteLine": _obj({
+        "code": {"type": "string", "enum": ["design", "carving", "return_shipping"]},
+        "description": {"type": "string"},
+        "amount": {**SIGNED, "type": "string", "description": "exact decimal, e.g. \"360.00\""},
+        "currency": {"type": "string"},
+    }, ("code", "amount", "currency")),
+    "Quote": _obj({
+        "certificate_no": {"type": "string"},
+        "design_code": {"type": ["string", "null"]},
+        "lines": {"type": "array", "items": _ref("QuoteLine")},
+        "total": {"type": "string"},
+        "currency": {"type": "string"},
+        "rounding": {"type": "string"},
+    }, ("lines", "total", "currency"), closed=False),
 }
 
 
@@ -369,6 +387,31 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
                       "409": _error("already revoked"),
                       "422": _error("no reason given")},
     }),
+    ("get", "/quotes", {
+        "operationId": "getQuote", "tags": ["quotes"], "security": ANY_CALLER,
+        "summary": "The lines of the bill for a piece + design + carving mode + delivery",
+        "description": "Design fee (paid design) or royalty (co-designed, under the terms in "
+                       "force on the date; free after its term), hand carving = estimated "
+                       "hours x artisan rate (machine carving is free), return shipping "
+                       "(courier; pickup is free). Exact decimal strings, ROUND_HALF_EVEN to "
+                       "the currency's minor unit once per line.",
+        "parameters": [
+            {**_query("certificate_no", {"type": "string"}, "the piece"), "required": True},
+            _query("design_code", {"type": "string"}, "the design (none: no design line)"),
+            {**_query("carving_mode", {"type": "string",
+                                       "enum": [m.value for m in CarvingMode]},
+                      "machine or hand"), "required": True},
+            _query("delivery", {"type": "string", "enum": [d.value for d in Delivery]},
+                   "courier or pickup (default)"),
+            _query("face", {"type": "string"}, "the face carved (default front)"),
+            _query("date", {"type": "string", "format": "date"},
+                   "the day of the use (default today): the terms in force that day apply"),
+        ],
+        "responses": {"200": {"description": "the bill", **_json("Quote")},
+                      "404": _error("no such piece or design"),
+                      "422": _error("missing parameter, or the design is not offered on "
+                                    "this piece")},
+    }),
 ]
 
 
@@ -387,7 +430,8 @@ def build_document(server_url: str = "/") -> dict[str, Any]:
                            "and the carving-job workflow for staff.",
         },
         "servers": [{"url": server_url}],
-        "tags": [{"name": t} for t in ("auth", "pieces", "orders", "jobs", "artifacts")],
+        "tags": [{"name": t} for t in ("auth", "pieces", "orders", "jobs", "artifacts",
+                                            "designs", "quotes", "payments")],
         "paths": paths,
         "components": {
             "schemas": SCHEMAS,

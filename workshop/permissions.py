@@ -38,6 +38,12 @@ ACTIONS: dict[str, frozenset[str]] = {
     "artifacts.read": STAFF,
     # a revoked certificate stays revoked: the workshop's owner decides, nobody else
     "certificates.revoke": frozenset({Role.ADMIN}),
+    # the design library and its bill: the platform offers designs and quotes them; managers
+    # add designs and their terms, and read the owners' royalty statements
+    "designs.read": STAFF | {PLATFORM},
+    "designs.create": MANAGERS | {PLATFORM},
+    "quotes.read": STAFF | {PLATFORM},
+    "statements.read": MANAGERS,
 }
 
 # station (blueprint) -> roles that may open it; the public pages need no login
@@ -46,6 +52,7 @@ STATIONS: dict[str, frozenset[str]] = {
     "cnc": MANAGERS | {Role.CNC_OPERATOR},
     "artisan": MANAGERS | {Role.ARTISAN},
     "store": MANAGERS | {Role.STORE_CLERK},
+    "designs": MANAGERS,
 }
 
 

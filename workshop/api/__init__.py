@@ -13,7 +13,15 @@ from workshop.api.base import bp, close_session
 
 def init_app(app: Flask) -> None:
     # importing the resource modules registers their routes on the blueprint
-    from workshop.api import artifacts, certificates, jobs, orders, pieces, tokens  # noqa: F401
+    from workshop.api import (  # noqa: F401
+        artifacts,
+        certificates,
+        jobs,
+        orders,
+        pieces,
+        quotes,
+        tokens,
+    )
 
     app.register_blueprint(bp)
     app.add_url_rule("/api/openapi.json", "openapi", _openapi_json)
