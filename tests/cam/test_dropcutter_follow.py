@@ -208,3 +208,28 @@ def test_carve_on_a_buckle_dome_follows_its_surface() -> None:
     low = surface < -0.5
     cutting = pts[:, 2] < surface
     assert (low & cutting).sum() > 0.5 * low.sum() > 10
+
+
+def test_a_flat_burr_follows_the_dome_on_its_rim() -> None:
+    """A flat end touches a convex dome on its rim: the exact height is the sphere at the
+    rim's point nearest the top; depth below that is the planned depth."""
+    flat = Tool("cyl-1.0", ToolKind.FLAT, 1.0)
+    line = Toolpath(
+        "engrave",
+        flat,
+        PARAMS,
+        0.2,
+        1,
+        3.0,
+        [
+            Move(MoveKind.RAPID, -15.0, 4.0, 3.0),
+            Move(MoveKind.LINEAR, -15.0, 4.0, -0.2, 60.0),
+            Move(MoveKind.LINEAR, 15.0, 4.0, -0.2, 300.0),
+            Move(MoveKind.LINEAR, 15.0, 4.0, 3.0, 300.0),
+        ],
+    )
+    f = follow_toolpath(line, sphere_z, FollowOptions(tolerance=TOL))
+    xy, z = _samples(f.toolpath.moves, across=True)
+    rho = np.hypot(*xy.T)
+    exact = np.sqrt(RS**2 - np.maximum(rho - flat.radius, 0.0) ** 2) - RS
+    np.testing.assert_allclose(exact - z, 0.2, atol=TOL)
