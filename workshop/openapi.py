@@ -250,6 +250,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "currency": {"type": "string"},
         "rounding": {"type": "string"},
     }, ("lines", "total", "currency"), closed=False),
+    "PaymentEvent": _obj({
+        "id": _str(100, description="the platform's unique event id; a replay is refused"),
+        "type": {"type": "string", "enum": ["payment.succeeded", "payment.refunded"]},
+        "order_reference": _str(100),
+        "amount": {**DECIMAL, "description": "exact decimal string, e.g. \"1280.00\""},
+        "currency": {"type": "string", "pattern": "^[A-Z]{3}$"},
+    }, ("id", "type", "order_reference", "amount", "currency"), closed=False, examples=[{
+        "id": "evt_20261125_0001", "type": "payment.succeeded",
+        "order_reference": "TM-2026-000123", "amount": "2680.00", "currency": "CNY"}]),
+    "PaymentRecorded": _obj({
+        "event_id": {"type": "string"}, "kind": {"type": "string"},
+        "order_reference": {"type": "string"}, "recorded": {"type": "boolean"},
+    }, ("event_id", "kind", "recorded"), closed=False),
 }
 
 
@@ -412,6 +425,23 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
                       "422": _error("missing parameter, or the design is not offered on "
                                     "this piece")},
     }),
+    ("post", "/payments", {
+        "operationId": "paymentEvent", "tags": ["payments"],
+        "security": [{"platformSignature": []}],
+        "summary": "The platform confirms a payment or a refund (signed webhook)",
+        "description": "Signed with the shared secret: header `X-Platform-Signature: "
+                       "t=<unix>,v1=<hex HMAC-SHA256(secret, \"<t>.<raw body>\")>`. Refused "
+                       "(and nothing written) when the signature does not match, the timestamp "
+                       "is more than 5 minutes from now, or the event id was seen before. A "
+                       "payment charges the royalties of the order's jobs; a refund reverses "
+                       "those of its cancelled jobs.",
+        "requestBody": {"required": True, **_json("PaymentEvent")},
+        "responses": {"201": {"description": "recorded", **_json("PaymentRecorded")},
+                      "401": _error("bad signature or timestamp outside 5 minutes"),
+                      "404": _error("no such order"),
+                      "409": _error("this event id was already received"),
+                      "422": _error("invalid body")},
+    }),
 ]
 
 
@@ -442,6 +472,10 @@ def build_document(server_url: str = "/") -> dict[str, Any]:
                            "description": "the platform's API key"},
                 "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                                  "description": "the platform's API key, as a header"},
+                "platformSignature": {
+                    "type": "apiKey", "in": "header", "name": "X-Platform-Signature",
+                    "description": "t=<unix>,v1=<hex HMAC-SHA256(shared secret, "
+                                   "\"<t>.<raw body>\")>: payment webhooks only"},
             },
         },
     }

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         certificates,
         jobs,
         orders,
+        payments,
         pieces,
         quotes,
         tokens,
