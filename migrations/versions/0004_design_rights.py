@@ -53,6 +53,15 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_design_patents')),
     sa.UniqueConstraint('design_id', name=op.f('uq_design_patents_design_id'))
     )
+    op.create_table('design_previews',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('design_id', sa.Integer(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('summary', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['design_id'], ['designs.id'], name=op.f('fk_design_previews_design_id_designs')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_design_previews')),
+    sa.UniqueConstraint('design_id', name=op.f('uq_design_previews_design_id'))
+    )
     op.create_table('design_terms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('design_id', sa.Integer(), nullable=False),
@@ -153,6 +162,7 @@ def downgrade() -> None:
 
     op.drop_table('design_terms')
     op.drop_table('design_patents')
+    op.drop_table('design_previews')
     with op.batch_alter_table('design_owners', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_design_owners_design_id'))
 

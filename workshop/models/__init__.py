@@ -16,6 +16,7 @@ from workshop.models.rights import (
     DesignFit,
     DesignOwner,
     DesignPatent,
+    DesignPreview,
     DesignTerms,
     EntryKind,
     OwnerKind,
@@ -32,6 +33,6 @@ __all__ = [
     "Machine", "Order", "Outbox", "OutboxStatus", "Piece", "PieceShape", "Role", "Store", "Tool",
     "User", "utcnow",
     # design rights and royalties
-    "DesignFit", "DesignOwner", "DesignPatent", "DesignTerms", "EntryKind", "OwnerKind",
+    "DesignFit", "DesignOwner", "DesignPatent", "DesignPreview", "DesignTerms", "EntryKind", "OwnerKind",
     "Payment", "PaymentKind", "RoyaltyEntry", "TermShare",
 ]

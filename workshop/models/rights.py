@@ -147,3 +147,15 @@ class Payment(Base):
     currency: Mapped[str] = mapped_column(String(3))
     signed_at: Mapped[dt.datetime]
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DesignPreview(Base):
+    """The preview the CAM drew when the design was checked on upload (an artifact by sha256)."""
+
+    __tablename__ = "design_previews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    design_id: Mapped[int] = mapped_column(ForeignKey("designs.id"), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # what the CAM measured: the document size (mm) and the estimated machine time (s)
+    summary: Mapped[dict] = mapped_column(default=dict)
