@@ -32,11 +32,12 @@ Machine coordinates: Y is up, so counter-clockwise (G3) is the mathematical posi
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Arc", "Line", "arc_sweep", "fit_arcs", "sample_elements"]
+__all__ = ["Arc", "Line", "arc_sweep", "fit_arcs", "fit_arcs_many", "sample_elements"]
 
 _FIRST = 4  # run lengths tried per start in the first pass: most arcs are short
 _FIRST_BLOCK = 128  # starts tried per call of the first pass
@@ -79,27 +80,85 @@ def fit_arcs(
     points[-1], or back at points[0] when ``closed`` (the first point not repeated at the end).
     Every element ends exactly on an input vertex. Zero-length steps are dropped.
     """
-    pts = _coerce(points, closed)
+    return fit_arcs_many(
+        [(points, closed)],
+        tolerance,
+        min_points=min_points,
+        max_radius=max_radius,
+        max_sweep_deg=max_sweep_deg,
+    )[0]
+
+
+def fit_arcs_many(
+    paths: Sequence[tuple[np.ndarray, bool]],
+    tolerance: float,
+    *,
+    min_points: int = 4,
+    max_radius: float = 500.0,
+    max_sweep_deg: float = 180.0,
+) -> list[list[Line | Arc]]:
+    """`fit_arcs` of each (points, closed) path: the same elements, path by path.
+
+    A design is hundreds of small contours, and fitting one costs a few calls of the vectorized
+    check whatever its size; here the first calls of all the small paths (their whole-path
+    try, their first pass) are made together, a few large calls instead of a thousand small
+    ones. Each run is checked on its own row, so batching changes no result.
+    """
     if tolerance <= 0 or not math.isfinite(tolerance):
         raise ValueError(f"tolerance must be a positive number of mm, got {tolerance!r}")
     if min_points < 3:
         raise ValueError(f"min_points must be at least 3, got {min_points}")
     limits = _Limits(tolerance, max_radius, math.radians(max_sweep_deg))
+    coerced = [_coerce(p, c) for p, c in paths]
+    zs = [pts[:, 0] + 1j * pts[:, 1] for pts in coerced]
+    wholes = _whole_tries(zs, min_points, limits)
+    # a first pass for the paths that will start with one (the others may never need it)
+    short = min_points + _FIRST - 1
+    firsts = _first_passes(
+        [k for k, z in enumerate(zs) if (wholes.get(k) or (0,))[0] < short or len(z) > _WHOLE],
+        zs,
+        min_points,
+        limits,
+    )
+    return [
+        _fit(pts, z, min_points, limits, wholes.get(k, _UNTRIED), firsts.get(k))
+        for k, (pts, z) in enumerate(zip(coerced, zs, strict=True))
+    ]
+
+
+_Found = tuple[int, complex, bool] | None
+_UNTRIED: object = object()  # no whole-path try made in advance
+
+
+def _fit(
+    pts: np.ndarray,
+    z: np.ndarray,
+    min_points: int,
+    limits: _Limits,
+    whole0: object,
+    prepared: _FirstPass | None,
+) -> list[Line | Arc]:
+    """One path's elements. whole0: the whole-path try from vertex 0, if made in advance;
+    prepared: its first pass, if built in advance."""
     n = len(pts)
     out: list[Line | Arc] = []
     if n < 2:
         return out
-    z = pts[:, 0] + 1j * pts[:, 1]
     # a small path is tried whole from each start while it keeps giving long arcs (a ring:
     # two calls in all); the first pass takes over at the first short arc or straight part
-    first = None if n <= _WHOLE else _FirstPass(z, min_points, limits)
+    first = None
+    if n > _WHOLE:
+        first = prepared or _FirstPass(z, min_points, limits)
     s = 0
     while s < n - 1:
         if first is None:
-            whole = np.arange(min_points, n - s + 1)
-            found = _best_of(z, s, whole, limits) if len(whole) else None
+            if s == 0 and whole0 is not _UNTRIED:
+                found: _Found = whole0  # type: ignore[assignment]
+            else:
+                whole = np.arange(min_points, n - s + 1)
+                found = _best_of(z, s, whole, limits) if len(whole) else None
             if found is None or found[0] < min_points + _FIRST - 1:
-                first = _FirstPass(z, min_points, limits)
+                first = prepared or _FirstPass(z, min_points, limits)
                 continue
             length, centre, ccw = found
         elif not first.opens[s]:
@@ -121,6 +180,74 @@ def fit_arcs(
         )
         s = e
     return out
+
+
+def _whole_tries(zs: list[np.ndarray], m: int, limits: _Limits) -> dict[int, _Found]:
+    """For every path of 2.._WHOLE vertices, `_best_of` from vertex 0 over every run length,
+    paths of one size checked together."""
+    by_size: dict[int, list[int]] = {}
+    for k, z in enumerate(zs):
+        if 2 <= len(z) <= _WHOLE:
+            by_size.setdefault(len(z), []).append(k)
+    out: dict[int, _Found] = {}
+    for n, ks in by_size.items():
+        lengths = np.arange(m, n + 1)
+        if not len(lengths):
+            out.update((k, None) for k in ks)
+            continue
+        q = np.stack([zs[k] - zs[k][0] for k in ks])
+        rows = np.repeat(q, len(lengths), axis=0)
+        ok, centres, ccw = _check(rows, np.tile(lengths - 1, len(ks)), limits)
+        shape = (len(ks), len(lengths))
+        ok, centres, ccw = ok.reshape(shape), centres.reshape(shape), ccw.reshape(shape)
+        for row, k in enumerate(ks):
+            good = np.flatnonzero(ok[row])
+            if not len(good):
+                out[k] = None
+                continue
+            j = int(good[-1])
+            out[k] = (int(lengths[j]), complex(centres[row, j]), bool(ccw[row, j]))
+    return out
+
+
+def _first_passes(
+    wanted: list[int], zs: list[np.ndarray], m: int, limits: _Limits
+) -> dict[int, _FirstPass]:
+    """The first pass of each wanted path of m.._FIRST_BLOCK vertices, their runs all checked
+    in one call (such a path tries every start at once anyway)."""
+    ks = [k for k in wanted if m <= len(zs[k]) <= _FIRST_BLOCK]
+    if not ks:
+        return {}
+    lengths = np.arange(m, m + _FIRST)
+    parts = [_run_rows(zs[k], np.arange(len(zs[k]) - m + 1), lengths) for k in ks]
+    ok, centre, ccw = _check(
+        np.concatenate([q for q, _, _ in parts]),
+        np.concatenate([e for _, e, _ in parts]),
+        limits,
+    )
+    ok &= np.concatenate([v for _, _, v in parts])
+    out: dict[int, _FirstPass] = {}
+    at = 0
+    for k, (q, _, _) in zip(ks, parts, strict=True):
+        shape = (len(q) // len(lengths), len(lengths))
+        rows = slice(at, at + len(q))
+        at += len(q)
+        done = (ok[rows].reshape(shape), centre[rows].reshape(shape), ccw[rows].reshape(shape))
+        out[k] = _FirstPass(zs[k], m, limits, done)
+    return out
+
+
+def _run_rows(
+    z: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The rows `_check` takes for every (start, length): vertices relative to the start,
+    each run's last index, and whether the run stays within the path."""
+    span = int(lengths.max())
+    padded = np.concatenate([z, np.full(span - 1, z[-1])])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, span)[starts]
+    q = np.repeat(windows - windows[:, :1], len(lengths), axis=0)
+    ends = np.tile(lengths - 1, len(starts))
+    return q, ends, np.repeat(starts, len(lengths)) + ends < len(z)
 
 
 def arc_sweep(x0: float, y0: float, arc: Arc) -> float:
@@ -196,7 +323,15 @@ class _FirstPass:
     taken from there; runs that reach the longest length tried are grown further.
     """
 
-    def __init__(self, z: np.ndarray, m: int, limits: _Limits) -> None:
+    def __init__(
+        self,
+        z: np.ndarray,
+        m: int,
+        limits: _Limits,
+        done: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    ) -> None:
+        """done: for a path of at most _FIRST_BLOCK vertices, `_runs` of every start, already
+        checked (`_first_passes` checks many paths together)."""
         n = len(z)
         self._z, self._m, self._limits = z, m, limits
         self.top = m + _FIRST - 1
@@ -205,7 +340,7 @@ class _FirstPass:
         self._centre = np.zeros(n, dtype=np.complex128)
         self._ccw = np.zeros(n, dtype=bool)
         if n <= _FIRST_BLOCK:  # one call does it all; screening first would only add one
-            self._try(np.arange(max(n - m + 1, 0)))
+            self._try(np.arange(max(n - m + 1, 0)), done)
             self.opens = self.length > 0
         elif n >= m:
             self.opens[: n - m + 1] = self._runs(np.arange(n - m + 1), np.array([m]))[0][:, 0]
@@ -216,10 +351,12 @@ class _FirstPass:
             self._try(s + np.flatnonzero(self.opens[s : s + _FIRST_BLOCK]))
         return int(self.length[s]), complex(self._centre[s]), bool(self._ccw[s])
 
-    def _try(self, starts: np.ndarray) -> None:
+    def _try(
+        self, starts: np.ndarray, done: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    ) -> None:
         if not len(starts):
             return
-        ok, centre, ccw = self._runs(starts, np.arange(self._m, self.top + 1))
+        ok, centre, ccw = done or self._runs(starts, np.arange(self._m, self.top + 1))
         col = ok.shape[1] - 1 - np.argmax(ok[:, ::-1], axis=1)  # the longest valid
         rows = np.arange(len(starts))
         self.length[starts] = np.where(ok.any(axis=1), self._m + col, 0)
@@ -240,13 +377,9 @@ class _FirstPass:
 
         Runs that would pass the last vertex are not valid.
         """
-        z, span = self._z, int(lengths.max())
-        padded = np.concatenate([z, np.full(span - 1, z[-1])])
-        windows = np.lib.stride_tricks.sliding_window_view(padded, span)[starts]
-        q = np.repeat(windows - windows[:, :1], len(lengths), axis=0)
-        ends = np.tile(lengths - 1, len(starts))
+        q, ends, inside = _run_rows(self._z, starts, lengths)
         ok, centre, ccw = _check(q, ends, self._limits)
-        ok &= np.repeat(starts, len(lengths)) + ends < len(z)
+        ok &= inside
         shape = (len(starts), len(lengths))
         return ok.reshape(shape), centre.reshape(shape), ccw.reshape(shape)
 

@@ -18,7 +18,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from cam.arcs import Arc, arc_sweep
-from cam.ops.passes import CutSettings, approach_offset, cut_contour
+from cam.ops.passes import CutSettings, Prepared, approach_offset, cut_contour, prepare_contours
 from cam.ordering import Order
 from cam.toolpath import Move, MoveKind
 
@@ -77,9 +77,11 @@ class Linker:
         top: float,
         depths: Sequence[float],
         key: object = None,
+        prepared: Prepared | None = None,
     ) -> None:
         """Come down on the contour at Z = -top and cut it through depths; the tool stays
-        down at its end until the next contour (or `finish`) says how to leave."""
+        down at its end until the next contour (or `finish`) says how to leave. prepared:
+        the contour's entry from `cam.ops.passes.prepare_contours`, if made."""
 
         def approach(x: float, y: float) -> None:
             if self._end is not None and self._link_down(x, y, top):
@@ -92,7 +94,9 @@ class Linker:
             self.moves.append(Move(MoveKind.LINEAR, x, y, -top, self.s.plunge_feed))
 
         cache = self._fits if key is not None else None
-        self._end = cut_contour(pts, closed, top, depths, self.s, self.moves, approach, cache, key)
+        self._end = cut_contour(
+            pts, closed, top, depths, self.s, self.moves, approach, cache, key, prepared
+        )
 
     def _link_down(self, x: float, y: float, top: float) -> bool:
         """Link from the last contour's end to (x, y) without retracting, if that is safe."""
@@ -121,14 +125,19 @@ class Linker:
         self, contours: Sequence[Contour], order: Order, top: float, depths: Sequence[float]
     ) -> None:
         entries = [oriented(contours[i], r, v) for i, r, v in order]
+        cuts: list[tuple[np.ndarray, bool, object]] = []
         for k, (idx, rev, vertex) in enumerate(order):
             c, pts = contours[idx], entries[k]
             if not c.closed:
-                self.cut(pts, False, top, depths, (idx, rev, vertex))
+                cuts.append((pts, False, (idx, rev, vertex)))
                 continue
             nxt = entries[k + 1][0] if k + 1 < len(order) else None
             ring, backwards = self._enter_ring(pts, top, depths, nxt)
-            self.cut(ring, True, top, depths, (idx, backwards, vertex))
+            cuts.append((ring, True, (idx, backwards, vertex)))
+        # every contour's arcs fitted in one batch, before the first is cut
+        prepared = prepare_contours(cuts, self.s, self._fits)
+        for (pts, closed, key), line in zip(cuts, prepared, strict=True):
+            self.cut(pts, closed, top, depths, key, line)
 
     def _enter_ring(
         self, pts: np.ndarray, top: float, depths: Sequence[float], nxt: np.ndarray | None

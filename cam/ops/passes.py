@@ -26,13 +26,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cam.arcs import Arc, Line, fit_arcs
+from cam.arcs import Arc, Line, fit_arcs, fit_arcs_many
 from cam.toolpath import Move, MoveKind
 
 __all__ = [
     "CutSettings",
     "approach_offset",
     "cut_contour",
+    "prepare_contours",
     "open_cut_returns",
     "pass_depths",
     "ramp_feed",
@@ -154,6 +155,9 @@ class _Polyline:
         x, y = self.at(u1)
         out.append((x, y, abs(u1 - u0)))
         return out
+
+
+Prepared = _Polyline  # what `prepare_contours` hands back, opaque to callers
 
 
 class _Cutter:
@@ -285,6 +289,32 @@ class _Cutter:
         self.x, self.y = el.x, el.y
 
 
+def prepare_contours(
+    contours: Sequence[tuple[np.ndarray, bool, object]],
+    settings: CutSettings,
+    cache: dict[object, list[tuple[Line | Arc, int]]],
+) -> list[Prepared]:
+    """Prepare many (points, closed, key) contours for `cut_contour` at once: each one's
+    arc-length table, and the arcs of all of them fitted in one batched call into `cache`,
+    exactly as `cut_contour` would fit each on its own when it first cuts a flat stretch.
+    Keys already cached are left alone. Pass each result back as `cut_contour(prepared=)`."""
+    lines = [_Polyline(points, closed) for points, closed, _ in contours]
+    tol = settings.arc_tolerance
+    if tol is None:
+        return lines
+    todo: list[tuple[object, list[tuple[float, float]], np.ndarray, bool]] = []
+    for line, (_, closed, key) in zip(lines, contours, strict=True):
+        if key in cache or line.length < MIN_CONTOUR_LENGTH or len(line.xy) < 4:
+            continue  # cached, a dot or too few vertices: cut_contour fits nothing new
+        xy = line.xy
+        todo.append((key, xy, np.array(xy[:-1] if closed else xy), closed))
+    fits = fit_arcs_many([(pts, closed) for _, _, pts, closed in todo], tol)
+    for (key, xy, _, _), elements in zip(todo, fits, strict=True):
+        fitted = _on_vertices(elements, xy)
+        cache[key] = fitted if any(isinstance(el, Arc) for el, _ in fitted) else []
+    return lines
+
+
 def _on_vertices(elements: list[Line | Arc], xy: list[tuple[float, float]]) -> list:
     """Pair each element with the index of the vertex it ends on ([] if one does not)."""
     out: list[tuple[Line | Arc, int]] = []
@@ -309,6 +339,7 @@ def cut_contour(
     approach: Callable[[float, float], None],
     fit_cache: dict[object, list[tuple[Line | Arc, int]]] | None = None,
     fit_key: object = None,
+    prepared: Prepared | None = None,
 ) -> tuple[float, float]:
     """Append the cutting moves of one contour to `out`; return where the tool stops (XY).
 
@@ -318,8 +349,9 @@ def cut_contour(
     with the point where the tool must arrive at Z = -top (top >= 0: material above that is
     already cleared). depths: positive, increasing, each deeper than top. fit_cache / fit_key:
     where to keep this contour's fitted arcs when the same contour is cut again (pocket levels).
+    prepared: this contour's entry from `prepare_contours`, which saves building it again.
     """
-    line = _Polyline(points, closed)
+    line = prepared if prepared is not None else _Polyline(points, closed)
     cutter = _Cutter(line, settings, out, approach)
     cutter.cache, cutter.key = fit_cache, fit_key
     if line.length < MIN_CONTOUR_LENGTH:

@@ -1,0 +1,61 @@
+"""fit_arcs_many: many paths fitted together give each path exactly what it gets alone."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cam.arcs import Arc, Line, fit_arcs, fit_arcs_many
+
+
+def _key(elements: list[Line | Arc]) -> list[tuple[object, ...]]:
+    return [
+        (type(e).__name__, e.x, e.y, *((e.cx, e.cy, e.clockwise) if isinstance(e, Arc) else ()))
+        for e in elements
+    ]
+
+
+@st.composite
+def _path(draw: st.DrawFn) -> tuple[np.ndarray, bool]:
+    """Arcs, straight stretches and noise: short, ring-sized and long enough to screen."""
+    n = draw(st.integers(1, 160))
+    radius = draw(st.floats(0.05, 80.0))
+    sweep = draw(st.floats(0.1, 2 * math.pi))
+    noise = draw(st.sampled_from([0.0, 1e-4, 5e-3]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(0.0, sweep, n))
+    pts = radius * np.column_stack([np.cos(t), np.sin(t)]) + rng.normal(0.0, noise, (n, 2))
+    if draw(st.booleans()):  # a straight tail
+        pts[n // 2 :, 1] = pts[n // 2, 1]
+    return pts, draw(st.booleans())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_path(), min_size=1, max_size=12), st.sampled_from([0.002, 0.009, 0.05]))
+def test_batched_equals_one_by_one(paths: list[tuple[np.ndarray, bool]], tol: float) -> None:
+    together = fit_arcs_many(paths, tol)
+    assert len(together) == len(paths)
+    for (pts, closed), got in zip(paths, together, strict=True):
+        assert _key(got) == _key(fit_arcs(pts, closed, tol))
+
+
+def test_rings_of_one_size_are_each_fitted_as_arcs() -> None:
+    """Paths of the same size are checked together: each still gets its own circle."""
+    t = np.linspace(0.0, 2 * math.pi, 40, endpoint=False)
+    rings = [(np.column_stack([cx + r * np.cos(t), r * np.sin(t)]), True) for cx, r in
+             [(0.0, 1.0), (10.0, 2.0), (20.0, 3.0)]]  # fmt: skip
+    fitted = fit_arcs_many(rings, 0.02)  # chords of the largest sag by 0.01 mm
+    for (pts, _), elements, cx in zip(rings, fitted, (0.0, 10.0, 20.0), strict=True):
+        arcs = [e for e in elements if isinstance(e, Arc)]
+        assert arcs and all(e.cx == pytest.approx(cx, abs=1e-6) for e in arcs)
+        assert (elements[-1].x, elements[-1].y) == (pts[0, 0], pts[0, 1])  # back to the start
+
+
+def test_refuses_a_bad_tolerance() -> None:
+    with pytest.raises(ValueError, match="tolerance"):
+        fit_arcs_many([(np.zeros((3, 2)), False)], 0.0)
