@@ -23,8 +23,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import platform
-import re
 import secrets
 import signal
 import socket
@@ -41,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import machine_line, write_section  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -268,20 +268,6 @@ def _drop_schema(schema: str) -> None:
 
 # ---- report -------------------------------------------------------------------------------
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for row in Path("/proc/cpuinfo").read_text().splitlines():
-            if row.startswith("model name"):
-                cpu = row.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{cpu}, {os.cpu_count()} cores, load average {load:.1f} at the start, "
-            f"Python {platform.python_version()}")
-
-
 def render(results: list[Result], args: argparse.Namespace, machine: str) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     rows = [
@@ -308,17 +294,6 @@ def render(results: list[Result], args: argparse.Namespace, machine: str) -> str
     ])
 
 
-def write_section(section: str, path: Path = DOC) -> None:
-    """Replace the "## API" section of ``path`` (or append it), leaving the others alone."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## API\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _m: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--orders", type=int, default=300)
@@ -327,14 +302,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print, do not touch docs/")
     args = parser.parse_args(argv)
-    machine = _machine()
+    machine = machine_line()
     results = bench("sqlite", args)
     if not args.skip_postgres:
         results += bench("postgresql", args)
     section = render(results, args, machine)
     print(section)
     if not args.no_write:
-        write_section(section)
+        write_section("## API", section)
     return 0 if all(r.errors == 0 for r in results) else 1
 
 
