@@ -12,10 +12,11 @@ from collections.abc import Callable
 from jobs.types import Context, State
 from workshop.models import CarvingMode, Outbox, Piece, Store
 
-__all__ = ["GENERATE_PROGRAM", "NOTIFY", "WRITERS", "write"]
+__all__ = ["GENERATE_PROGRAM", "NOTIFY", "SIMULATE_PROGRAM", "WRITERS", "write"]
 
 GENERATE_PROGRAM = "generate_program"
 NOTIFY = "notify"
+SIMULATE_PROGRAM = "simulate_program"
 
 PIECE_LABELS = {
     "bangle": "手镯 bangle", "bi_disc": "玉璧 bi disc", "ring": "玉环 ring",
@@ -29,6 +30,14 @@ def _generate_program(ctx: Context) -> list[Outbox]:
     if ctx.job.route != CarvingMode.MACHINE or ctx.job.state != State.TOOLPATH_PENDING:
         return []
     return [Outbox(job_id=ctx.job.id, kind=GENERATE_PROGRAM, payload={"job_id": ctx.job.id},
+                   max_attempts=3)]
+
+
+def _simulate_program(ctx: Context) -> list[Outbox]:
+    # every program is replayed on a heightmap before it may be approved for the machine
+    if ctx.job.route != CarvingMode.MACHINE or ctx.job.state != State.TOOLPATH_READY:
+        return []
+    return [Outbox(job_id=ctx.job.id, kind=SIMULATE_PROGRAM, payload={"job_id": ctx.job.id},
                    max_attempts=3)]
 
 
@@ -75,6 +84,7 @@ def _render_certificate_pdf(ctx: Context) -> list[Outbox]:
 
 WRITERS: dict[str, Callable[[Context], list[Outbox]]] = {
     GENERATE_PROGRAM: _generate_program,
+    SIMULATE_PROGRAM: _simulate_program,
     "notify:receipt": _notify("receipt"),
     "notify:carving_started": _notify("carving_started"),
     "notify:ready_for_pickup": _notify("ready_for_pickup"),

@@ -88,6 +88,15 @@ def program_failed(ctx: Context) -> None:
     ctx.job.review_reason = ctx.data["reason"]
 
 
+def check_simulation(ctx: Context) -> None:
+    from jobs.simulation import approval_problem
+
+    reasons = approval_problem(ctx.session, ctx.settings, ctx.job.id)
+    if reasons:
+        raise GuardFailed("the program cannot be approved: " + "; ".join(reasons),
+                          reasons=reasons)
+
+
 def clear_review(ctx: Context) -> None:
     ctx.job.review_reason = None
 

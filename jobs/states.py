@@ -57,14 +57,16 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects=("generate_program",), description="machine: program; hand: a work ticket"),
     Transition(
         "program_ready", frozenset({S.TOOLPATH_PENDING}), S.TOOLPATH_READY, _roles(SYSTEM),
-        action=rules.clear_review, payload=(Field("machine_profile"),), description="G-code, DXF, preview and report stored"),
+        action=rules.clear_review, payload=(Field("machine_profile"),),
+        effects=("simulate_program",), description="G-code, DXF, preview and report stored"),
     Transition(
         "program_failed", frozenset({S.TOOLPATH_PENDING}), S.NEEDS_REVIEW, _roles(SYSTEM),
         payload=(_REASON,), action=rules.program_failed,
         description="the CAM refused the design or the task failed for good"),
     Transition(
         "approve_program", frozenset({S.TOOLPATH_READY}), S.TOOLPATH_READY,
-        _roles(ADMIN, SUPERVISOR, CNC_OPERATOR), description="the program was checked"),
+        _roles(ADMIN, SUPERVISOR, CNC_OPERATOR), guard=rules.check_simulation,
+        description="the program was checked; its cut simulation must have passed"),
     Transition(
         "retry_program", frozenset({S.NEEDS_REVIEW}), S.TOOLPATH_PENDING, _roles(*_ADMIN_SUP),
         guard=rules.check_machine_route, action=rules.clear_review,

@@ -250,6 +250,21 @@ def _bytes(content: str | bytes) -> bytes:
     return content if isinstance(content, bytes) else content.encode()
 
 
+# ---- cut simulation (jobs/simulation.py) ---------------------------------------------------
+
+def _simulation_failed(settings: Settings, factory: sessionmaker[Session], row: Outbox) -> None:
+    from jobs.simulation import record_failure
+
+    record_failure(settings, factory, row.payload["job_id"], row.last_error or "unknown error")
+
+
+@register("simulate_program", on_failed=_simulation_failed)
+def _simulate_program_row(settings: Settings, factory: sessionmaker[Session], row: Outbox) -> None:
+    from jobs.simulation import simulate_program
+
+    simulate_program(row.payload["job_id"], settings=settings, factory=factory)
+
+
 # ---- customer notifications ------------------------------------------------------------
 
 @register("notify")

@@ -57,6 +57,9 @@ def test_redis_down_the_transition_commits_and_the_effect_waits(world, redis):
     assert outbox.drain(world.factory, redis, world.settings) == len(waiting)
     assert {r.status for r in rows(world)} == {"dispatched"}
     run_queued(redis, world.settings)
+    # a program made is then simulated: one more round of the outbox
+    outbox.drain(world.factory, redis, world.settings)
+    run_queued(redis, world.settings)
     assert {r.status for r in rows(world)} == {"done"}
     job = world.job(job_id)
     # the CAM is not there yet, or it refuses: the job waits for review with the reason
@@ -197,6 +200,10 @@ def test_machine_route_with_a_program_runs_on_the_machine_it_was_made_for(world,
     outbox.drain(world.factory, redis, world.settings)
     run_queued(redis, world.settings)
     assert world.job(job_id).state == "toolpath_ready"
+    with pytest.raises(GuardFailed, match="simulation has not run"):
+        world.fire(job_id, "approve_program", "cnc_operator")
+    outbox.drain(world.factory, redis, world.settings)  # the program's cut simulation
+    run_queued(redis, world.settings)
     world.fire(job_id, "approve_program", "cnc_operator")
     with pytest.raises(GuardFailed, match="generated for engraver-3axis-grbl"):
         world.fire(job_id, "assign", "supervisor", {"machine_id": world.machines["ROT-1"]})

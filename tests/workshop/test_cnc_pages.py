@@ -167,3 +167,35 @@ def test_queue_order_running_first_then_priority_due_and_assignment() -> None:
              item(5, "scheduled", 0, dt.date(2026, 5, 9), 7)]
     items.append(item(6, "carved", 9, dt.date(2026, 5, 2), 6))
     assert [it.job.id for it in sorted(items, key=_sort_key)] == [3, 4, 5, 2, 1, 6]
+
+
+def test_the_cut_simulation_shows_and_gates_approval_on_both_pages(client_as, seeded,
+                                                                   settings) -> None:
+    job_id = desk.program_ready_job(seeded, settings, simulated=False)
+    operator, csrf = client_as("cnc_operator")
+    sheet = operator.get(f"/cnc/jobs/{job_id}?lang=en").get_data(as_text=True)
+    assert 'data-verdict="pending"' in sheet and "will appear here" in sheet
+    refused = operator.post(f"/cnc/jobs/{job_id}/events/approve_program",
+                            data={"csrf_token": csrf,
+                                  "version": desk.job_row(seeded, job_id).version})
+    assert refused.status_code == 409
+    assert "the cut simulation has not run yet" in refused.get_data(as_text=True)
+    assert desk.simulate(seeded, settings, job_id) == "ok"
+    picture = _artifact(seeded, job_id, "simulation")
+    sheet = operator.get(f"/cnc/jobs/{job_id}?lang=en").get_data(as_text=True)
+    assert f'<img src="/cnc/jobs/{job_id}/files/{picture.sha256}"' in sheet
+    assert 'data-verdict="ok"' in sheet
+    png = operator.get(f"/cnc/jobs/{job_id}/files/{picture.sha256}")
+    assert png.mimetype == "image/png" and png.data.startswith(b"\x89PNG")
+    supervisor, _ = client_as("supervisor")
+    page = supervisor.get(f"/supervisor/jobs/{job_id}?lang=en").get_data(as_text=True)
+    figure = page.split('id="simulation"')[1].split("</figure>")[0]
+    assert f'<img src="/supervisor/jobs/{job_id}/files/{picture.sha256}"' in figure
+    assert 'data-verdict="ok"' in figure
+    report = _artifact(seeded, job_id, "simulation_report")
+    assert f"/supervisor/jobs/{job_id}/files/{report.sha256}?download=1" in page
+    approved = operator.post(f"/cnc/jobs/{job_id}/events/approve_program",
+                             data={"csrf_token": csrf,
+                                   "version": desk.job_row(seeded, job_id).version})
+    assert approved.status_code == 302
+    assert desk.events(seeded, job_id)[-1].event == "approve_program"

@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobs.simulation import approval_problem, latest_report
 from workshop.config import Settings
 from workshop.models import Artifact, Assignment, Design, Job, Machine, Piece, Tool
 from workshop.supervisor import queries
 
-__all__ = ["SetupSheet", "ToolLine", "setup_sheet"]
+__all__ = ["SetupSheet", "ToolLine", "setup_sheet", "simulation_verdict"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ class SetupSheet:
     estimated_minutes: float | None
     preview: Artifact | None = None
     simulation: Artifact | None = None
+    # None: not simulated yet; []: the simulated cut matches the design; else why not
+    simulation_problems: list[str] | None = None
     downloads: dict[str, Artifact] = field(default_factory=dict)
 
     @property
@@ -72,9 +75,17 @@ def setup_sheet(session: Session, settings: Settings, job: Job) -> SetupSheet:
         estimated_minutes=round(seconds / 60, 1) if isinstance(seconds, int | float) else None,
         preview=queries.latest_artifact(session, job.id, "preview"),
         simulation=_image(queries.latest_artifact(session, job.id, "simulation")),
+        simulation_problems=simulation_verdict(session, settings, job.id),
         downloads={k: a for k in ("gcode", "dxf")
                    if (a := queries.latest_artifact(session, job.id, k)) is not None},
     )
+
+
+def simulation_verdict(session: Session, settings: Settings, job_id: int) -> list[str] | None:
+    """None before the first simulation; else what keeps the program from approval ([]: none)."""
+    if latest_report(session, settings, job_id) is None:
+        return None
+    return approval_problem(session, settings, job_id)
 
 
 def _placement(job: Job, report: dict[str, Any] | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workshop.cnc.setup import simulation_verdict
 from workshop.config import Settings
 from workshop.models import (
     Artifact,
@@ -74,6 +75,8 @@ class JobPage:
     # the job's pictures by sha256: an event's attachments are shown beside it in the timeline
     pictures: dict[str, Artifact] = field(default_factory=dict)
     downloads: list[Artifact] = field(default_factory=list)
+    # the cut simulation's verdict (workshop.cnc.setup.simulation_verdict)
+    simulation_problems: list[str] | None = None
 
 
 def job_page(session: Session, settings: Settings, job_id: int, now: dt.datetime
@@ -107,7 +110,10 @@ def job_page(session: Session, settings: Settings, job_id: int, now: dt.datetime
                              and a.media_type.startswith("image/")]
     page.pictures = {a.sha256: a for a in arts if a.media_type.startswith("image/")
                      and a.media_type != "image/svg+xml"}
-    page.downloads = [a for a in arts if a.kind in ("gcode", "dxf", "report", "certificate_pdf")]
+    page.downloads = [a for a in arts if a.kind in ("gcode", "dxf", "report", "certificate_pdf",
+                                                    "simulation_report")]
+    if job.route == "machine":
+        page.simulation_problems = simulation_verdict(session, settings, job.id)
     return page
 
 

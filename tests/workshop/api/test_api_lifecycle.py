@@ -184,6 +184,11 @@ def test_machine_job_with_a_carvable_design(client, crew, settings, session_fact
         assert after["review_reason"] and after["artifacts"] == []
         return
     assert after["state"] == "toolpath_ready", after["review_reason"]
+    # the outbox then simulates the cut; approval waits for it
+    from jobs.simulation import simulate_program
+
+    assert simulate_program(job_id, settings=settings, factory=session_factory) == "ok"
+    after = job(client, crew, job_id, "cnc_operator")
     kinds = {a["kind"] for a in after["artifacts"]}
     assert "gcode" in kinds
     gcode = next(a for a in after["artifacts"] if a["kind"] == "gcode")
