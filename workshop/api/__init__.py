@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from workshop.api import (  # noqa: F401
         artifacts,
         certificates,
+        designs,
         jobs,
         orders,
         payments,

@@ -157,5 +157,5 @@ class DesignPreview(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     design_id: Mapped[int] = mapped_column(ForeignKey("designs.id"), unique=True)
     sha256: Mapped[str] = mapped_column(String(64))
-    # what the CAM measured: the document size (mm) and the estimated machine time (s)
+    # what the CAM measured: the extent of the cut (mm), the estimated machine time (s)
     summary: Mapped[dict] = mapped_column(default=dict)
