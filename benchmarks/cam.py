@@ -353,15 +353,16 @@ def bench(name: str, runs: int) -> Row:
 
 def stage_times(svg: bytes, runs: int) -> tuple[Timing, Timing]:
     """SVG import, and arc fitting of every design path, as the one-pass carve runs them."""
-    from cam.arcs import fit_arcs
+    from cam.arcs import fit_arcs_many
     from cam.svg import load_svg
 
     design = load_svg(svg, tolerance=TOLERANCE / 2)
     # the planner's arc budget: the total tolerance less the flattening and 1 um for output
     arc_tol = TOLERANCE - design.tolerance - 0.001
+    paths = [(p.points, p.closed) for p in design.paths]
     return (
         _best(lambda: load_svg(svg, tolerance=TOLERANCE / 2), runs),
-        _best(lambda: [fit_arcs(p.points, p.closed, arc_tol) for p in design.paths], runs),
+        _best(lambda: fit_arcs_many(paths, arc_tol), runs),  # batched, as the planner fits
     )
 
 
