@@ -12,8 +12,8 @@ from typing import Any
 
 from workshop.models import PieceShape
 
-__all__ = ["DIMENSIONS", "FormErrors", "LINES", "desk_order", "new_reference", "piece",
-           "receipt"]
+__all__ = ["CARRIERS", "DIMENSIONS", "FormErrors", "LINES", "desk_order", "dispatch",
+           "new_reference", "piece", "receipt"]
 
 # the sizes a certificate states, by the names Piece.dimensions uses
 DIMENSIONS = ("outer_diameter_mm", "inner_diameter_mm", "width_mm", "length_mm",
@@ -153,6 +153,31 @@ def receipt(form: Mapping[str, str]) -> dict[str, Any]:
     if errors:
         raise FormErrors(errors)
     data = {"channel": "store_counter", "mass_g": mass, "condition": condition}
+    if note := _text(form, "note"):
+        data["note"] = note
+    return data
+
+
+# the carriers the desk uses most; any other carrier may be typed
+CARRIERS = ("顺丰速运 SF Express", "中国邮政 EMS", "京东物流 JD Logistics", "圆通 YTO", "中通 ZTO")
+TRACKING_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{3,39}")
+
+
+def dispatch(form: Mapping[str, str]) -> dict[str, Any]:
+    """The dispatch event's data: the carrier and its tracking number, as on the waybill."""
+    errors: dict[str, str] = {}
+    carrier = _text(form, "carrier")
+    if not carrier:
+        errors["carrier"] = "name the carrier"
+    elif len(carrier) > 60:
+        errors["carrier"] = "at most 60 characters"
+    # written without spaces, as carriers' own tracking pages take it
+    tracking_no = re.sub(r"\s+", "", _text(form, "tracking_no"))
+    if not TRACKING_NO.fullmatch(tracking_no):
+        errors["tracking_no"] = "the waybill's number: 4 to 40 letters, digits or hyphens"
+    if errors:
+        raise FormErrors(errors)
+    data = {"carrier": carrier, "tracking_no": tracking_no}
     if note := _text(form, "note"):
         data["note"] = note
     return data

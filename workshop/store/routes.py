@@ -66,11 +66,12 @@ def _store_code() -> str | None:
 def index():  # type: ignore[no-untyped-def]
     session, me = db(), _me()
     query = request.args.get("q", "")
+    carved = desk.desk_jobs(session, me, State.READY_FOR_DISPATCH)
     return render_template(
         "store/index.html", query=query, found=desk.find(session, me, query),
         awaiting=desk.desk_jobs(session, me, State.AWAITING_PIECE),
-        ready=[d for d in desk.desk_jobs(session, me, State.READY_FOR_DISPATCH)
-               if d.order.delivery == "pickup"],
+        ready=[d for d in carved if d.order.delivery == "pickup"],
+        courier=[d for d in carved if d.order.delivery == "courier"],
         pickup=desk.desk_jobs(session, me, State.AWAITING_PICKUP))
 
 
