@@ -40,5 +40,6 @@ def _blueprint_packages() -> list[str]:
     """The stations and the API, each a package with ``init_app(app)``."""
     import importlib.util
 
-    names = ["web", "api", "supervisor", "cnc", "artisan", "store", "public", "verify"]
+    names = ["web", "api", "supervisor", "cnc", "artisan", "store", "public", "verify",
+             "designs"]
     return [n for n in names if importlib.util.find_spec(f"workshop.{n}") is not None]

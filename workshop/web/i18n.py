@@ -26,7 +26,7 @@ LANGUAGES: dict[str, tuple[str, str]] = {
 }
 _BY_LOCALE = {loc: code for code, (loc, _name) in LANGUAGES.items()}
 WORKSHOP_DIR = Path(__file__).resolve().parent.parent
-STATION_PACKAGES = ("web", "supervisor", "cnc", "artisan", "store", "public")
+STATION_PACKAGES = ("web", "supervisor", "cnc", "artisan", "store", "public", "designs")
 
 log = logging.getLogger(__name__)
 

@@ -50,6 +50,7 @@ STATION_LABELS = {
     "cnc": _l("CNC station"),
     "artisan": _l("My tickets"),
     "store": _l("Store desk"),
+    "designs": _l("Design library"),
 }
 
 
