@@ -76,16 +76,13 @@ def _feed_words(feed: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
     """Each feed as written (mm/min, as `Writer._feed_word` rounds it), its F word, and
     whether it is valid (given, finite, positive, not rounding to zero)."""
     ok = np.isfinite(feed) & (feed > 0)
-    written: dict[float, tuple[float, str]] = {}
-    for f in np.unique(feed[ok]).tolist():
-        q = float(fmt_short(f))
-        written[f] = (q, f"F{fmt_short(q)} ")
-    values = np.where(ok, feed, math.nan).tolist()
-    none = (math.nan, "")
-    pairs = [written.get(f, none) for f in values]
-    q = np.array([p[0] for p in pairs], dtype=float)
+    # each distinct feed rounded once; an invalid one stands in as 1.0 and is never written
+    distinct, which = np.unique(np.where(ok, feed, 1.0), return_inverse=True)
+    rounded = [float(fmt_short(f)) for f in distinct.tolist()]
+    words = [f"F{fmt_short(q)} " for q in rounded]
+    q = np.array(rounded, dtype=float)[which]
     ok &= q > 0
-    return q, [p[1] for p in pairs], ok
+    return q, [words[k] for k in which.tolist()], ok
 
 
 def write_linear_run(w: Writer, prep: Prepared, a: int, b: int, tp: Toolpath) -> bool:
