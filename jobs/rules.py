@@ -199,6 +199,12 @@ def check_hands(ctx: Context) -> None:
             raise NotAllowed("this ticket is assigned to another artisan")
 
 
+def check_machine_fault(ctx: Context) -> None:
+    if ctx.job.route != CarvingMode.MACHINE:
+        raise GuardFailed("a fault is a machine's; a hand job is paused or held instead")
+    check_hands(ctx)
+
+
 def progress(ctx: Context) -> None:
     current = active_assignment(ctx)
     if current is not None:

@@ -91,6 +91,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("resume", frozenset({S.CARVING}), S.CARVING, _roles(*_HANDS),
                guard=rules.check_hands),
     Transition(
+        "fault", frozenset({S.CARVING}), S.ON_HOLD, _roles(ADMIN, SUPERVISOR, CNC_OPERATOR),
+        guard=rules.check_machine_fault, action=rules.hold, payload=(_REASON,),
+        description="the machine stopped on a fault: held mid-cut until a supervisor releases"),
+    Transition(
         "progress", frozenset({S.CARVING}), S.CARVING, _roles(*_HANDS), guard=rules.check_hands,
         payload=(Field("pct", "int", required=True, minimum=0, maximum=100),),
         action=rules.progress, description="an artisan's progress, in percent"),

@@ -88,12 +88,26 @@ def test_start_fault_and_finish_at_the_machine(client_as, seeded, settings) -> N
     with seeded() as session:
         assert session.get_one(Machine, eng).status == "running"
     assert post("fault").status_code == 422  # no reason
+    assert desk.job_row(seeded, job_id).state == "carving"
     assert post("fault", reason="spindle stalled").status_code == 302
     last = desk.events(seeded, job_id)[-1]
-    assert last.event == "pause" and "spindle stalled" in last.note
+    assert (last.event, last.from_state, last.to_state) == ("fault", "carving", "on_hold")
+    assert last.data["reason"] == "spindle stalled"
     assert last.actor == "user:operator (cnc_operator)"
+    held = desk.job_row(seeded, job_id)
+    assert held.review_reason == "spindle stalled" and held.held_from == "carving"
     with seeded() as session:
         assert session.get_one(Machine, eng).status == "fault"
+    # on hold the operator has nothing to press; the supervisor reads the fault and releases
+    sheet = client.get(f"/cnc/jobs/{job_id}").get_data(as_text=True)
+    assert 'id="actions"' not in sheet
+    assert post("resume").status_code == 409
+    supervisor, _ = client_as("supervisor")
+    page = supervisor.get(f"/supervisor/jobs/{job_id}?lang=en").get_data(as_text=True)
+    assert 'id="review-reason">spindle stalled<' in page
+    assert 'data-event="fault"' in page and "Machine fault" in page
+    desk.fire_as_supervisor(seeded, settings, job_id, "release")
+    assert desk.job_row(seeded, job_id).state == "carving"
     assert post("resume").status_code == 302
     assert post("finish").status_code == 302
     assert desk.job_row(seeded, job_id).state == "carved"

@@ -18,7 +18,8 @@ from workshop.web.session import ActionRefused, actor, db, fire_from_form, setti
 bp = Blueprint("cnc", __name__, url_prefix="/cnc")
 
 STATION = "cnc"
-# the operator's buttons, in the order they are offered; "fault" is a pause with its reason
+# the operator's buttons, in the order they are offered; "fault" puts the job on hold with its
+# reason until a supervisor releases it (docs/workflow.md)
 ACTIONS = ("approve_program", "start", "resume", "pause", "fault", "finish", "submit_qc")
 # what the machine is doing after each action (its status is the machine's, not the job's)
 MACHINE_STATUS = {"start": "running", "resume": "running", "pause": "idle", "fault": "fault",
@@ -50,8 +51,6 @@ def job(job_id: int):  # type: ignore[no-untyped-def]
     principal = current_principal()
     assert principal is not None
     possible = set(allowed_events(found, actor(principal)))
-    if "pause" in possible:
-        possible.add("fault")
     return render_template("cnc/setup.html", sheet=setup_sheet(db(), settings(), found),
                            program=progress.program_status(db(), settings(), found),
                            actions=[a for a in ACTIONS if a in possible],
@@ -76,7 +75,7 @@ def fire(job_id: int, event: str):  # type: ignore[no-untyped-def]
             message = _("Describe the fault: the supervisor reads it in the job's timeline.")
             flash(message, "error")
             raise ActionRefused(message, 422)
-        fire_from_form(job_id, "pause", {"note": _("Fault: %(reason)s", reason=reason)})
+        fire_from_form(job_id, "fault", {"reason": reason})
     else:
         fire_from_form(job_id, event, {"note": note} if note else {})
     _set_machine_status(machine_id, MACHINE_STATUS.get(event))

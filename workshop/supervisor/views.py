@@ -35,7 +35,7 @@ EVENT_LABELS: dict[str, Any] = {
     "program_ready": _l("Program ready"), "program_failed": _l("Program failed"),
     "approve_program": _l("Program approved"), "retry_program": _l("Generate again"),
     "reroute": _l("Re-route"), "assign": _l("Assign"), "start": _l("Start"),
-    "pause": _l("Pause"), "resume": _l("Resume"), "progress": _l("Progress"),
+    "pause": _l("Pause"), "resume": _l("Resume"), "fault": _l("Machine fault"), "progress": _l("Progress"),
     "finish": _l("Finish"), "submit_qc": _l("To quality control"), "qc_pass": _l("QC passed"),
     "qc_fail": _l("QC failed: rework"), "mark_ready": _l("Packed"),
     "dispatch": _l("Dispatched"), "deliver": _l("Delivered"),
