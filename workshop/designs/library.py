@@ -49,8 +49,8 @@ def cam_check(svg: str, code: str) -> tuple[str | None, dict[str, Any]]:
 
     result = carve(svg, CarveOptions(job=f"design {code}"))
     report = result.report if isinstance(result.report, dict) else {}
-    summary = {k: report[k] for k in ("bbox_mm", "estimated_seconds", "path_count", "warnings")
-               if k in report}
+    kept = ("bbox_mm", "estimated_seconds", "path_count", "warnings")
+    summary: dict[str, Any] = {k: report[k] for k in kept if k in report}
     return result.preview_svg, summary
 
 
