@@ -52,7 +52,6 @@ STATIONS: dict[str, frozenset[str]] = {
     "cnc": MANAGERS | {Role.CNC_OPERATOR},
     "artisan": MANAGERS | {Role.ARTISAN},
     "store": MANAGERS | {Role.STORE_CLERK},
-    "designs": MANAGERS,
 }
 
 

@@ -17,7 +17,9 @@ from workshop.web.session import db
 
 bp = Blueprint("designs", __name__, url_prefix="/designs", template_folder="templates")
 
-STATION = "designs"
+# the same people as the production board (supervisors, admins); not a station of its own in
+# the header, so it is opened from the URL or the board
+STATION = "supervisor"
 
 
 @bp.get("/")

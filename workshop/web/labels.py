@@ -50,7 +50,6 @@ STATION_LABELS = {
     "cnc": _l("CNC station"),
     "artisan": _l("My tickets"),
     "store": _l("Store desk"),
-    "designs": _l("Design library"),
 }
 
 
