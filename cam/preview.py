@@ -15,6 +15,7 @@ import bisect
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -32,6 +33,7 @@ _MARKER_COLOUR = "#2ca02c"
 _SHALLOW = (158, 202, 225)  # light blue for the shallowest level ...
 _DEEP = (8, 48, 107)  # ... to navy for the deepest
 _LEVEL = 1e-4  # mm: moves ending within this of each other are drawn as one level
+_GET_XY = (attrgetter("x"), attrgetter("y"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +122,7 @@ def _sweep(prev: Move, m: Move) -> float:
 
 
 def _frame(program: Program, design: Design | None, legend: list[str]) -> _Frame:
-    chunks = [np.array([[m.x, m.y] for m in tp.moves]) for tp in program.toolpaths if tp.moves]
+    chunks = [_xy(tp.moves) for tp in program.toolpaths if tp.moves]
     if design is not None:
         chunks += [placed(p.points, program.placement) for p in design.paths]
     if chunks:
@@ -133,6 +135,14 @@ def _frame(program: Program, design: Design | None, legend: list[str]) -> _Frame
     chars = max(len(line) for line in legend)
     lo_x, lo_y, hi_x, hi_y = (float(v) for v in (*lo, *hi))
     return _Frame(lo_x, lo_y, hi_x, hi_y, 0.05 * size, font, len(legend), chars)
+
+
+def _xy(moves: list[Move]) -> np.ndarray:
+    """(n, 2) end points of the moves: one C-level pass per axis, not a list per move."""
+    n = len(moves)
+    return np.column_stack(
+        [np.fromiter(map(get, moves), dtype=np.float64, count=n) for get in _GET_XY]
+    )
 
 
 # --- SVG text ---------------------------------------------------------------------------------
@@ -180,18 +190,24 @@ def _toolpath_paths(tp: Toolpath, deepest: float, fr: _Frame) -> list[str]:
     levels: dict[float, list[str]] = {}
     ends: dict[float, tuple[float, float]] = {}
     rapids: list[str] = []
-    for prev, m in _pairs(tp.moves):
+    moves = tp.moves
+    # every coordinate formatted once (a move's end is also the next move's start)
+    sx, sy = ([_f(v) for v in map(get, moves)] for get in _GET_XY)
+    for k, (prev, m) in enumerate(_pairs(moves), 1):
         if m.kind is MoveKind.RAPID:
             if (m.x, m.y) != (prev.x, prev.y):
-                rapids.append(f"M{_f(prev.x)} {_f(prev.y)}L{_f(m.x)} {_f(m.y)}")
+                rapids.append(f"M{sx[k - 1]} {sy[k - 1]}L{sx[k]} {sy[k]}")
             continue
         if m.z >= 0 or (m.x, m.y) == (prev.x, prev.y):
             continue  # above the stone, or a vertical plunge or retract
         key = level_of(m.z)
         level = levels.setdefault(key, [])
         if ends.get(key) != (prev.x, prev.y):  # a new run on this level
-            level.append(f"M{_f(prev.x)} {_f(prev.y)}")
-        level.append(_segment_d(prev, m))
+            level.append(f"M{sx[k - 1]} {sy[k - 1]}")
+        if m.kind is MoveKind.LINEAR:
+            level.append(f"L{sx[k]} {sy[k]}")
+        else:
+            level.append(_segment_d(prev, m))
         ends[key] = (m.x, m.y)
     parts = []
     for z in sorted(levels, reverse=True):
