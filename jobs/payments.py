@@ -33,11 +33,12 @@ from jobs.money import Money, MoneyError
 from jobs.quotes import QuoteError, quote
 from jobs.types import State
 from workshop.config import Settings
-from workshop.models import Design, Job, Order, Payment, PaymentKind, Piece
+from workshop.models import Design, Job, Order, Payment, PaymentKind, Piece, RoyaltyEntry
 
 __all__ = [
     "EVENT_TYPES", "PaymentError", "PaymentReplay", "SIGNATURE_HEADER", "SignatureRejected",
-    "TOLERANCE_S", "UnknownOrder", "apply_event", "amount_due", "amount_received", "sign",
+    "TOLERANCE_S", "UnknownOrder", "apply_event", "amount_due", "amount_received",
+    "charge_if_paid", "sign",
     "unpaid_reason", "verify",
 ]
 
@@ -137,15 +138,22 @@ def _consequences(session: Session, order: Order, kind: str, day: dt.date,
                   settings: Settings) -> None:
     if kind == PaymentKind.PAID:
         order.paid_at = order.paid_at or dt.datetime.now(dt.UTC)
-        if amount_received(session, order) < amount_due(session, order, settings):
-            return  # a part payment: the royalties are charged when the order is paid in full
-        for job in order.jobs:
-            if job.state != State.CANCELLED:
-                royalties.record_use(session, job, day)
+        charge_if_paid(session, order, settings, day)
         return
     for job in order.jobs:
         if job.state == State.CANCELLED:
             royalties.reverse_job(session, job, day)
+
+
+def charge_if_paid(session: Session, order: Order, settings: Settings,
+                   day: dt.date) -> list[RoyaltyEntry]:
+    """Charge the royalties of ``order``'s live jobs under the terms of ``day`` when what the
+    order received covers its quote (flushed, not committed); a part payment charges nothing.
+    Safe to call again: a job is charged once. Also for orders paid at intake (amount_paid)."""
+    if amount_received(session, order) < amount_due(session, order, settings):
+        return []
+    return [entry for job in order.jobs if job.state != State.CANCELLED
+            for entry in royalties.record_use(session, job, day)]
 
 
 # ---- is the order paid? ------------------------------------------------------------------------

@@ -152,3 +152,24 @@ def test_an_order_is_paid_when_what_it_received_covers_the_quote(
         job = s.scalar(select(Job).join(Order).where(Order.platform_ref == order_ref))
         assert payments.unpaid_reason(s, job, settings) is None
     assert snapshot(session_factory) == (2, 3, 10000)
+
+
+def test_an_order_paid_at_intake_is_charged_once(session_factory: Any, order_ref: str,
+                                                 settings: Any) -> None:
+    with session_factory() as s:
+        register_piece(s, {"certificate_no": "NGTC-PAY-2", "shape": "bi_disc",
+                           "material": "和田玉", "mass_g": "20"}, Actor.system())
+        order, _ = accept_order(s, {
+            "reference": "TM-PAY-2", "delivery": "pickup", "store_code": "SH-JA",
+            "amount_paid": "100.00", "lines": [{"certificate_no": "NGTC-PAY-2",
+                                                "carving_mode": "machine",
+                                                "design_code": "D-BI-CLOUD"}]},
+            Actor.system())
+        first = payments.charge_if_paid(s, order, settings, dt.date(2026, 5, 1))
+        again = payments.charge_if_paid(s, order, settings, dt.date(2026, 5, 2))
+        s.commit()
+        assert sorted(e.amount_minor for e in first) == [3333, 3333, 3334]
+        assert {e.id for e in again} == {e.id for e in first}  # the same entries, no new ones
+        short = s.scalar(select(Order).where(Order.platform_ref == order_ref))  # paid 0
+        assert payments.charge_if_paid(s, short, settings, dt.date(2026, 5, 1)) == []
+    assert snapshot(session_factory) == (0, 3, 10000)
