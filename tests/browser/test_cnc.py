@@ -1,5 +1,5 @@
-"""The CNC station in a real browser: the machine's queue, the set-up sheet, the G-code
-download, start, a fault with its reason, finish."""
+"""The CNC station in a real browser: the machine's queue, the set-up sheet with the cut
+simulation, the G-code download, start, a fault with its reason (held until released), finish."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ def test_queue_set_up_sheet_download_start_fault_finish(
     assert "ball-1.0" in page.locator("#tools").inner_text()
     assert "bottom-left corner of the design" in page.locator("#origin").inner_text()
     assert page.locator("#toolpath img").evaluate("img => img.naturalWidth") > 0
+    # the simulated cut, drawn from the stored PNG, and its verdict
+    assert page.locator("#simulation img").evaluate("img => img.naturalWidth") > 0
+    assert page.locator('#simulation [data-verdict="ok"]').is_visible()
     assert touch_targets_too_small(page) == []
 
     with page.expect_download() as download:
@@ -41,11 +44,18 @@ def test_queue_set_up_sheet_download_start_fault_finish(
     assert page.locator("h1 .badge").get_attribute("data-state") == "carving"
     act("fault", "coolant pump stopped")
     assert "Report a fault" in page.locator(".flash-success").inner_text()
+    # held mid-cut: nothing to press at the machine until the supervisor releases the job
+    assert page.locator("h1 .badge").get_attribute("data-state") == "on_hold"
+    assert page.locator('form[data-event="resume"]').count() == 0
+    desk.fire_as_supervisor(session_factory, settings, job_id, "release")
+    page.reload()
     act("resume")
     act("finish")
     assert page.locator("h1 .badge").get_attribute("data-state") == "carved"
-    events = [(e.event, e.note) for e in desk.events(session_factory, job_id)]
-    assert ("pause", "Fault: coolant pump stopped") in events
+    events = [(e.event, e.to_state, e.data.get("reason")) for e in
+              desk.events(session_factory, job_id)]
+    assert ("fault", "on_hold", "coolant pump stopped") in events
+    assert ("release", "carving", None) in events
     page.goto("/cnc/")
     # carved, it waits in the queue until the operator hands it to quality control
     carved = page.locator('[data-machine="ENG-1"] .queue li')
