@@ -12,7 +12,7 @@ timeline like any other.
 
 from __future__ import annotations
 
-from jobs import rules
+from jobs import placement, rules
 from jobs.types import (
     ACTIVE,
     ADMIN,
@@ -71,6 +71,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         "retry_program", frozenset({S.NEEDS_REVIEW}), S.TOOLPATH_PENDING, _roles(*_ADMIN_SUP),
         guard=rules.check_machine_route, action=rules.clear_review,
         effects=("generate_program",), description="review decision: generate again"),
+    Transition(
+        "set_placement", frozenset({S.TOOLPATH_READY, S.NEEDS_REVIEW, S.SCHEDULED}),
+        S.TOOLPATH_PENDING, _roles(ADMIN, SUPERVISOR, CNC_OPERATOR),
+        guard=placement.check_set_placement, action=placement.set_placement,
+        payload=(Field("mode", required=True, choices=placement.MODES), Field("scale"),
+                 Field("rotation_deg"), Field("offset_x"), Field("offset_y"), Field("face"),
+                 _REASON),
+        effects=("generate_program",),
+        description="the design placed again on the piece (checked on the face); new program"),
     Transition(
         "reroute", PRE_CARVING - {S.AWAITING_PIECE, S.RECEIVED}, None, _roles(*_ADMIN_SUP),
         payload=(Field("route", required=True, choices=("machine", "hand")),),

@@ -199,9 +199,13 @@ def _carve_inputs(session: Session, job: Job) -> tuple[str, dict[str, Any], str]
     design = session.get(Design, job.design_id) if job.design_id else None
     if design is None:
         raise Refused("the job has no design to carve")
-    machine = _machine_for(session, session.get_one(Piece, job.piece_id))
-    options = {"depth": float(job.depth_mm), "placement": dict(job.placement or {}),
-               "machine": machine.profile, "job": f"job {job.id}"}
+    from jobs.placement import carve_options
+
+    piece = session.get_one(Piece, job.piece_id)
+    machine = _machine_for(session, piece)
+    # the piece, its face and the job's placement (a fit when none is stored)
+    options = {"depth": float(job.depth_mm), "machine": machine.profile, "job": f"job {job.id}",
+               **carve_options(piece, job)}
     return design.svg, options, f"program for {machine.code} ({machine.profile})"
 
 
