@@ -213,3 +213,28 @@ def test_the_cut_simulation_shows_and_gates_approval_on_both_pages(client_as, se
                                    "version": desk.job_row(seeded, job_id).version})
     assert approved.status_code == 302
     assert desk.events(seeded, job_id)[-1].event == "approve_program"
+
+
+def test_a_failed_simulation_is_shown_with_its_reasons_and_blocks_approval(
+        client_as, seeded, settings) -> None:
+    from workshop import artifacts
+
+    job_id = desk.program_ready_job(seeded, settings, simulated=False)
+    gcode = _artifact(seeded, job_id, "gcode")
+    head, _sep, tail = artifacts.read(settings, gcode.sha256).decode().rpartition("M30")
+    with seeded() as session:  # a hand edit that plunges 2 mm: far deeper than asked
+        artifacts.save(session, settings, f"{head}G1 Z-2 F100\nG0 Z5\nM30{tail}".encode(),
+                       kind="gcode", filename=gcode.filename, media_type=gcode.media_type,
+                       job_id=job_id)
+        session.commit()
+    assert desk.simulate(seeded, settings, job_id).startswith("failed")
+    operator, csrf = client_as("cnc_operator")
+    sheet = operator.get(f"/cnc/jobs/{job_id}?lang=en").get_data(as_text=True)
+    verdict = sheet.split('data-verdict="failed"')[1].split("</div>")[0]
+    assert "deeper than the requested" in verdict
+    refused = operator.post(f"/cnc/jobs/{job_id}/events/approve_program",
+                            data={"csrf_token": csrf,
+                                  "version": desk.job_row(seeded, job_id).version})
+    assert refused.status_code == 409
+    assert "deeper than the requested" in refused.get_data(as_text=True)
+    assert desk.events(seeded, job_id)[-1].event == "program_ready"
