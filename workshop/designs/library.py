@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jobs import royalties
@@ -139,7 +140,11 @@ def create_design(session: Session, settings: Settings, data: Mapping[str, Any],
                              filename=f"design-{code}-preview.svg", media_type="image/svg+xml",
                              created_by=created_by)
         session.add(DesignPreview(design_id=design.id, sha256=art.sha256, summary=summary))
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError as exc:  # the same code uploaded at the same moment won
+        session.rollback()
+        raise Conflict(f"design {code} already exists", design_code=code) from exc
     return design
 
 
