@@ -113,3 +113,12 @@ def test_only_managers_and_the_platform_add_designs(client: Any, crew: Any) -> N
     answer = client.post("/api/v1/designs", json=upload(), headers=crew["artisan"])
     assert answer.status_code == 403
     assert client.get("/api/v1/designs/NOPE", headers=crew["artisan"]).status_code == 404
+
+
+def test_a_code_is_taken_once(client: Any, crew: Any, session_factory: Any) -> None:
+    assert client.post("/api/v1/designs", json=upload(),
+                       headers=crew["platform"]).status_code == 201
+    again = client.post("/api/v1/designs", json=upload(title="other"), headers=crew["platform"])
+    assert again.status_code == 409
+    with session_factory() as s:
+        assert s.scalar(select(Design.title).where(Design.code == "CO-PEONY")) == "牡丹 Peony"
