@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from workshop.cnc import placement  # noqa: F401  (its routes join the blueprint)
     from workshop.cnc.routes import bp
 
     app.register_blueprint(bp)
