@@ -11,12 +11,13 @@ from cam.toolpath import Move, MoveKind, Program, Toolpath
 from machines.errors import PostError
 from machines.estimate import Estimate, estimate, move_arrays
 from machines.post.base import GENERATOR, VERSION, Dialect, Writer, check_finite, utc_stamp
-from machines.post.runs import Prepared, write_linear_run
+from machines.post.runs import Prepared, write_feed_run
 from machines.profiles import MachineProfile
 
-# Shorter runs of G1 are written move by move: numpy's per-call cost would outweigh the gain.
+# Shorter runs of feed moves are written move by move: numpy's per-call cost would outweigh
+# the gain.
 MIN_RUN = 8
-_LINEAR_CODE = 1  # machines.estimate's code for MoveKind.LINEAR
+_RAPID_CODE = 0  # machines.estimate's code for MoveKind.RAPID
 _FEED = attrgetter("feed")
 
 
@@ -94,17 +95,17 @@ def _finite(tp: Toolpath, arrays: tuple[np.ndarray, ...]) -> bool:
 
 
 def _moves(w: Writer, tp: Toolpath, arrays: tuple[np.ndarray, ...]) -> None:
-    """The toolpath's moves: runs of G1 in bulk where `write_linear_run` can, the rest (and any
-    run it declines) move by move."""
-    kind, end, _, feed = arrays
-    linear = kind == _LINEAR_CODE
-    cuts = np.flatnonzero(linear[1:] != linear[:-1]) + 1
+    """The toolpath's moves: runs of feed moves in bulk where `write_feed_run` can, rapids
+    (and any run it declines) move by move."""
+    kind, end, ij, feed = arrays
+    cutting = kind != _RAPID_CODE
+    cuts = np.flatnonzero(cutting[1:] != cutting[:-1]) + 1
     bounds = [0, *cuts.tolist(), len(kind)]
     moves = tp.moves
-    prep = Prepared(end, feed, tp) if linear.any() else None
+    prep = Prepared(kind, end, ij, feed, tp) if cutting.any() else None
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-        if prep is not None and linear[a] and b - a >= MIN_RUN:
-            if write_linear_run(w, prep, a, b, tp):
+        if prep is not None and cutting[a] and b - a >= MIN_RUN:
+            if write_feed_run(w, prep, a, b, tp):
                 continue
         for move in moves[a:b]:
             _move(w, move, tp)

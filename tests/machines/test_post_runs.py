@@ -1,7 +1,8 @@
-"""Runs of G1 written in bulk (machines.post.runs) must read exactly as move by move."""
+"""Runs of feed moves written in bulk (machines.post.runs) must read exactly as move by move."""
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 
 import numpy as np
@@ -16,7 +17,7 @@ from machines.post import render
 from machines.post.runs import quantize_array
 from machines.post.text import quantize
 from machines.profiles import get_machine
-from tests.machines.programs import SAFE, L, R, program
+from tests.machines.programs import CCW, CW, SAFE, L, R, program
 
 DATE = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 MACHINE = get_machine("engraver-3axis-grbl")
@@ -52,6 +53,21 @@ _feed = st.sampled_from([250.0, 60.0, 123.4567, 250.0004, 99.9996])
 
 
 @st.composite
+def _arc(draw: st.DrawFn, x0: float, y0: float) -> Move:
+    """An arc from (x0, y0): short and long sweeps either way, chords down to nothing, and
+    end points off the circle (radii that disagree), so every way of writing one is taken."""
+    r = draw(st.sampled_from([0.0004, 0.01, 0.5, 3.0, 40.0]))
+    start = draw(st.floats(0.0, 2 * math.pi))
+    sweep = draw(st.sampled_from([1e-5, 0.3, 1.5, math.pi - 1e-4, math.pi, 3.5, 2 * math.pi]))
+    cw = draw(st.booleans())
+    off = draw(st.sampled_from([0.0, 0.0, 0.0015, 0.003]))
+    cx, cy = x0 - r * math.cos(start), y0 - r * math.sin(start)
+    end = start - sweep if cw else start + sweep
+    x, y = cx + (r + off) * math.cos(end), cy + (r + off) * math.sin(end)
+    return Move(CW if cw else CCW, x, y, draw(_z), draw(_feed), cx - x0, cy - y0)
+
+
+@st.composite
 def _runs(draw: st.DrawFn) -> list[Move]:
     """Rapids down to cuts of random lengths: the runs between them are the bulk path's work."""
     moves: list[Move] = []
@@ -61,6 +77,10 @@ def _runs(draw: st.DrawFn) -> list[Move]:
         moves.append(Move(L, x0, y0, -0.1, 60.0))
         n = draw(st.integers(1, 40))
         for _ in range(n):
+            if draw(st.integers(0, 3)) == 0:
+                moves.append(draw(_arc(x0, y0)))
+                x0, y0 = moves[-1].x, moves[-1].y
+                continue
             # repeated points (no motion after rounding) are part of the test
             if draw(st.booleans()):
                 x0, y0 = draw(_coords), draw(_coords)
@@ -75,6 +95,33 @@ def test_bulk_runs_read_as_move_by_move(moves: list[Move]) -> None:
     with pytest.MonkeyPatch.context() as mp:
         bulk, one_by_one = _both(program(moves, depth=0.2), mp)
     assert bulk == one_by_one
+
+
+def test_arcs_are_written_in_bulk_as_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ring of quarter arcs and lines, round and round: the bulk path takes it whole."""
+    moves = [Move(R, 10, 0, SAFE), Move(L, 10, 0, -0.1, 60)]
+    for _ in range(5):
+        moves += [
+            Move(CCW, 0, 10, -0.1, 250, -10, 0),
+            Move(L, -5, 10, -0.1, 250),
+            Move(L, -10, 10, -0.1, 250),
+            Move(CCW, -20, 0, -0.1, 250, 0, -10),
+            Move(CW, -10, 10, -0.2, 250, 10, 0),
+            Move(L, 10, 0, -0.2, 250),
+        ]
+    moves.append(Move(L, 10, 0, SAFE, 60))
+    taken: list[bool] = []
+    bulk_writer = post_program.write_feed_run
+
+    def watched(*args: object) -> bool:
+        taken.append(bulk_writer(*args))  # type: ignore[arg-type]
+        return taken[-1]
+
+    monkeypatch.setattr(post_program, "write_feed_run", watched)
+    bulk, one_by_one = _both(program(moves, depth=0.2), monkeypatch)
+    assert taken == [True]  # the whole run, arcs included, went the bulk way
+    assert bulk == one_by_one
+    assert bulk.count("G3 ") + bulk.count("G2 ") >= 10 and "I-10.0000 J0.0000" in bulk
 
 
 @pytest.mark.parametrize("dialect", ["grbl", "linuxcnc", "mach3"])
