@@ -91,8 +91,13 @@ def cut_traces(toolpath: Toolpath) -> Iterator[tuple[list[Vertex], bool]]:
         return
     floor = min(cuts)
     chain: list[Vertex] = []
+    linear, rapid, same = MoveKind.LINEAR, MoveKind.RAPID, _SAME
     for prev, m in zip(moves, moves[1:], strict=False):
-        if m.kind is not MoveKind.RAPID and _on(prev, floor) and _on(m, floor):
+        # `_on` of both ends, written out: this loop sees every move of the program
+        if m.kind is not rapid and abs(prev.z - floor) <= same and abs(m.z - floor) <= same:
+            if m.kind is linear and chain:  # the last vertex already has bulge 0: extend
+                chain.append((m.x, m.y, 0.0))
+                continue
             start = chain.pop() if chain else (prev.x, prev.y, 0.0)
             chain.extend(_segment(start, m))
         elif chain:
