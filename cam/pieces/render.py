@@ -108,7 +108,9 @@ def render_piece_png(
 def piece_glb(spec: PieceSpec) -> bytes:
     """The piece's mesh as binary glTF (mm, back on Z = 0), for any 3D viewer."""
     data = piece_mesh(spec).export(file_type="glb")
-    return bytes(data)
+    if not isinstance(data, bytes):  # trimesh answers text or a dict for other formats only
+        raise TypeError(f"glb export gave {type(data).__name__}, not bytes")
+    return data
 
 
 # -- the camera ---------------------------------------------------------------------------------

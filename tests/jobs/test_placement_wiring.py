@@ -193,3 +193,19 @@ def test_stored_rows_read_back() -> None:
     assert JobPlacement.from_row(old) == JobPlacement("explicit", 2.0, 0.0, 1.0, 2.0)
     row = JobPlacement("fit", 1.0, 45.0, 3.0, 0.0).as_row()
     assert JobPlacement.from_row(row).as_row() == row
+
+
+def test_a_new_placement_on_a_scheduled_job_takes_its_machine_back(world) -> None:
+    from workshop.models import Assignment
+
+    job_id = _job(world, "NGTC-P8")
+    _generate(world, job_id)
+    world.fire(job_id, "assign", "supervisor", {"machine_id": world.machines["ENG-1"]})
+    assert world.job(job_id).state == "scheduled"
+    job = world.fire(job_id, "set_placement", "supervisor", {"mode": "fit", "rotation_deg": "90",
+                                                             "reason": "grain runs across"})
+    assert job.state == "toolpath_pending"
+    with world.session() as s:
+        active = s.scalars(select(Assignment).where(Assignment.job_id == job_id,
+                                                    Assignment.active.is_(True))).all()
+    assert active == []
