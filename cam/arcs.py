@@ -309,7 +309,7 @@ def _emit_lines(pts: np.ndarray, s: int, stop: int, out: list[Line | Arc]) -> in
     """Lines from vertex s to vertex ``stop``; returns ``stop``."""
     seg = pts[s + 1 : stop + 1]
     moved = np.any(seg != pts[s:stop], axis=1)
-    out.extend(Line(float(x), float(y)) for x, y in seg[moved])
+    out.extend([Line(x, y) for x, y in seg[moved].tolist()])
     return stop
 
 
