@@ -53,7 +53,8 @@ def test_the_sheet_shows_the_piece_beside_the_simulation(client_as, seeded, sett
     html = client.get(f"/cnc/jobs/{job_id}?lang=en").get_data(as_text=True)
     visuals = html.split('<div class="visuals">')[1].split('id="actions"')[0]
     assert visuals.index('id="simulation"') < visuals.index('id="piece3d"')
-    assert f'id="piece3d-image" src="/cnc/jobs/{job_id}/piece.png"' in visuals
+    version = desk.job_row(seeded, job_id).version
+    assert f'id="piece3d-image" src="/cnc/jobs/{job_id}/piece.png?v={version}"' in visuals
     assert f'href="/cnc/jobs/{job_id}/piece.glb"' in visuals
     assert f'data-check-url="/cnc/jobs/{job_id}/placement/check"' in html
     image = client.get(f"/cnc/jobs/{job_id}/piece.png")

@@ -48,3 +48,5 @@ def test_the_operator_moves_the_design_and_saves(open_page: Any,  # noqa: F811
     assert (job.placement["mode"], job.placement["offset_x"], job.placement["scale"]) == (
         "centre", 15.0, 0.5)
     assert desk.events(session_factory, job_id)[-1].event == "set_placement"
+    # the picture after the save is the saved placement's, not one the browser kept
+    assert f"v={job.version}" in page.locator("#piece3d-image").get_attribute("src")

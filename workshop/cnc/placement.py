@@ -72,7 +72,8 @@ def piece3d(job: Job) -> dict[str, Any]:
     wanted = placing.JobPlacement.from_row(job.placement)
     return {**view, "modelled": True, "editable": editable, "face": face,
             "faces": face_names(spec), "placement": wanted,
-            "png_url": url_for("cnc.piece_png", job_id=job.id),
+            # the job's version in the address: a saved placement is never shown from cache
+            "png_url": url_for("cnc.piece_png", job_id=job.id, v=job.version),
             "glb_url": url_for("cnc.piece_glb", job_id=job.id),
             "check_url": url_for("cnc.check_placement", job_id=job.id),
             "save_url": url_for("cnc.save_placement", job_id=job.id)}
