@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from workshop.models import Job, Piece
 
 __all__ = ["MODES", "Checked", "JobPlacement", "carve_options", "check", "check_set_placement",
-           "face_for", "piece_spec", "placed_paths", "set_placement"]
+           "face_for", "piece_spec", "placed_paths", "preview_png", "set_placement"]
 
 MODES = ("fit", "centre", "explicit")
 # the same cut the program is generated with (machines.carve's defaults): the check on the set-up
@@ -203,6 +203,46 @@ def placed_paths(svg: str | bytes, placement: Placement) -> list[np.ndarray]:
         pts = path.points if not path.closed else np.vstack([path.points, path.points[:1]])
         out.append((placement.scale * pts) @ rot.T + shift)
     return out
+
+
+def preview_png(
+    spec: PieceSpec, face_name: str, svg: str | bytes, wanted: JobPlacement
+) -> tuple[bytes, Checked]:
+    """The picture of the piece with the design placed as `wanted` (cam.pieces.render), and
+    the check. A refused placement is drawn where it was asked for, in the refusal's colour
+    (a fit that found no scale has nothing to draw)."""
+    from cam.errors import CamError
+    from cam.pieces.render import render_piece_png
+
+    checked = check(spec, face_name, svg, wanted)
+    drawn = checked.placement if checked.ok else _as_asked(svg, wanted)
+    try:
+        paths = placed_paths(svg, drawn) if drawn is not None else []
+    except CamError:  # a design the CAM cannot read: the piece alone, the check says why
+        paths = []
+    png = render_piece_png(spec, face_name, paths, refused=not checked.ok)
+    return png, checked
+
+
+def _as_asked(svg: str | bytes, wanted: JobPlacement) -> Placement | None:
+    """The placement as asked for, unchecked: centre mode puts the design's centre on the
+    offset (as cam.placement does, from the bounds of its paths)."""
+    from cam.errors import CamError
+    from cam.svg import load_svg
+    from cam.toolpath import Placement
+
+    if wanted.mode == "fit":
+        return None
+    if wanted.mode == "explicit":
+        return wanted.as_given()
+    try:
+        x0, y0, x1, y1 = load_svg(svg, tolerance=FLATTEN).bounds()
+    except (CamError, ValueError):
+        return None
+    cx, cy, a = (x0 + x1) / 2.0, (y0 + y1) / 2.0, math.radians(wanted.rotation_deg)
+    rx = wanted.scale * (math.cos(a) * cx - math.sin(a) * cy)
+    ry = wanted.scale * (math.sin(a) * cx + math.cos(a) * cy)
+    return Placement(wanted.scale, wanted.rotation_deg, wanted.offset_x - rx, wanted.offset_y - ry)
 
 
 def _inputs(spec: PieceSpec, face_name: str, svg: str | bytes) -> tuple[Any, Any, Any]:
