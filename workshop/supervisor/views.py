@@ -34,6 +34,7 @@ EVENT_LABELS: dict[str, Any] = {
     "create": _l("Created"), "receive": _l("Stone received"), "route": _l("Routed"),
     "program_ready": _l("Program ready"), "program_failed": _l("Program failed"),
     "approve_program": _l("Program approved"), "retry_program": _l("Generate again"),
+    "set_placement": _l("Placement changed"),
     "reroute": _l("Re-route"), "assign": _l("Assign"), "start": _l("Start"),
     "pause": _l("Pause"), "resume": _l("Resume"), "fault": _l("Machine fault"), "progress": _l("Progress"),
     "finish": _l("Finish"), "submit_qc": _l("To quality control"), "qc_pass": _l("QC passed"),
