@@ -23,6 +23,8 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import sub
 
 import numpy as np
 
@@ -83,6 +85,26 @@ def _small_polyline(
     pts: list[list[float]], closed: bool
 ) -> tuple[list[tuple[float, float]], list[float]]:
     """Plain Python for a few points: numpy's per-call cost would dominate."""
+    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    steps = list(map(math.hypot, map(sub, xs[1:], xs[:-1]), map(sub, ys[1:], ys[:-1])))
+    if not steps or min(steps) > _SAME:  # no duplicates to drop: every point, summed in order
+        xy, cum = list(zip(xs, ys, strict=True)), list(accumulate(steps, initial=0.0))
+    else:
+        xy, cum = _without_duplicates(pts)
+    if closed and len(xy) > 1:
+        if math.hypot(xy[-1][0] - xy[0][0], xy[-1][1] - xy[0][1]) <= _SAME:
+            xy.pop()
+            cum.pop()
+        total = cum[-1] + math.hypot(xy[0][0] - xy[-1][0], xy[0][1] - xy[-1][1])
+        xy.append(xy[0])
+        cum.append(total)
+    return xy, cum or [0.0]
+
+
+def _without_duplicates(
+    pts: list[list[float]],
+) -> tuple[list[tuple[float, float]], list[float]]:
+    """Points and running lengths, skipping each point within _SAME of the last one kept."""
     xy: list[tuple[float, float]] = []
     cum: list[float] = []
     total = 0.0
@@ -94,14 +116,7 @@ def _small_polyline(
             total += d
         xy.append((x, y))
         cum.append(total)
-    if closed and len(xy) > 1:
-        if math.hypot(xy[-1][0] - xy[0][0], xy[-1][1] - xy[0][1]) <= _SAME:
-            xy.pop()
-            cum.pop()
-        total = cum[-1] + math.hypot(xy[0][0] - xy[-1][0], xy[0][1] - xy[-1][1])
-        xy.append(xy[0])
-        cum.append(total)
-    return xy, cum or [0.0]
+    return xy, cum
 
 
 def _large_polyline(pts: np.ndarray, closed: bool) -> tuple[list[tuple[float, float]], list[float]]:
