@@ -5,19 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
-# the live server and headless Chromium of the browser tests
-from tests.browser.conftest import _live_app, browser, live_server, open_page  # noqa: F401
 from tests.browser.helpers import login
 from tests.workshop import production_desk as desk
 
-pytestmark = pytest.mark.browser
 
-
-def test_the_operator_moves_the_design_and_saves(open_page: Any,  # noqa: F811
+def test_the_operator_moves_the_design_and_saves(page: Any, live_server: str,
                                                  session_factory: Any, settings: Any) -> None:
-    page = open_page("desktop")
     job_id = desk.program_ready_job(session_factory, settings, simulated=False)
     login(page, "cnc_operator", lang="en")
     page.goto(f"/cnc/jobs/{job_id}")
