@@ -52,7 +52,11 @@ def test_set_up_sheet_from_the_program_report(client_as, seeded, settings) -> No
     assert re.search(rf'id="passes">{report["passes"]}<', html)
     minutes = round(report["estimated_seconds"] / 60, 1)
     assert f'id="estimated">{minutes:g} min' in html
-    assert "X0 Y0 is the bottom-left corner of the design" in html
+    # on a piece's face the origin is the face's centre; a design at its own size: its corner
+    if report.get("face"):
+        assert "X0 Y0 is the centre of the face" in html
+    else:
+        assert "X0 Y0 is the bottom-left corner of the design" in html
     cut_area = html.split('id="cut-area">')[1].split("</dd>")[0]
     xmin, ymin, xmax, ymax = (format_decimal(v, "0.0#", locale="en") for v in report["bbox_mm"])
     assert cut_area == f"X {xmin} – {xmax} mm<br>Y {ymin} – {ymax} mm"
