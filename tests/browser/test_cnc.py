@@ -21,7 +21,8 @@ def test_queue_set_up_sheet_download_start_fault_finish(
     queue.first.locator("a").click()
     page.wait_for_url(f"**/cnc/jobs/{job_id}")
     assert "ball-1.0" in page.locator("#tools").inner_text()
-    assert "bottom-left corner of the design" in page.locator("#origin").inner_text()
+    # the demo disc is carved on its face: the origin is the face's centre
+    assert "centre of the face" in page.locator("#origin").inner_text()
     assert page.locator("#toolpath img").evaluate("img => img.naturalWidth") > 0
     # the simulated cut, drawn from the stored PNG, and its verdict
     assert page.locator("#simulation img").evaluate("img => img.naturalWidth") > 0
