@@ -32,9 +32,7 @@ import datetime as dt
 import importlib.metadata
 import io
 import math
-import os
 import platform
-import re
 import subprocess
 import sys
 import time
@@ -46,6 +44,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import machine_line, write_section  # noqa: E402
 
 DESIGNS = ROOT / "benchmarks" / "designs"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -366,20 +366,6 @@ def stage_times(svg: bytes, runs: int) -> tuple[Timing, Timing]:
     )
 
 
-def machine_line() -> str:
-    model = "unknown CPU"
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-        found = re.search(r"^model name\s*:\s*(.+)$", text, re.M)
-        model = found.group(1).strip() if found else model
-    except OSError:
-        pass
-    load = (
-        f", load average {os.getloadavg()[0]:.1f} at the start" if hasattr(os, "getloadavg") else ""
-    )
-    return f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}{load}"
-
-
 def versions_line() -> str:
     names = ["numpy", "scipy", "shapely", "svgpathtools", "ezdxf", "vpype", "elkai"]
     parts = [f"Python {platform.python_version()}"]
@@ -508,22 +494,6 @@ def _verdicts(r: Row) -> list[str]:
     return out
 
 
-def write_section(text: str, doc: Path = DOC) -> None:
-    """Replace the CAM section of the document (or append it), leaving the rest alone."""
-    old = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
-    start = old.find(f"\n{SECTION}\n")
-    if old.startswith(f"{SECTION}\n"):
-        start = 0
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        nxt = re.search(r"^## ", old[start + len(SECTION) + 2 :], re.M)
-        end = start + len(SECTION) + 2 + nxt.start() if nxt else len(old)
-        head = old[:start].rstrip("\n")
-        new = (head + "\n\n" if head else "") + text + ("\n" + old[end:] if nxt else "")
-    doc.write_text(new, encoding="utf-8")
-
-
 def _require() -> bool:
     missing = []
     for mod in ("vpype", "vpype_cli", "elkai"):
@@ -553,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
         from generate import write_all
 
         write_all()
-    machine = machine_line()  # before we load the machine ourselves
+    machine = machine_line(f"{platform.system()} {platform.release()}")  # before we load it
     rows = []
     for name in args.designs:
         print(f"benchmarking {name} ...", file=sys.stderr)
@@ -561,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
     text = markdown(rows, args.runs, machine)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
         print(f"wrote the CAM section of {DOC.relative_to(ROOT)}", file=sys.stderr)
     return 0
 
