@@ -94,17 +94,7 @@ def plan_program(design: Design, options: PlanOptions) -> Program:
         safe_z=options.safe_z,
         moves=linker.moves,
     )
-    cut, rapid = move_lengths(linker.moves)
-    return Program(
-        job=options.job,
-        design=design.title,
-        placement=options.placement,
-        toolpaths=[toolpath],
-        safe_z=options.safe_z,
-        warnings=warnings,
-        cut_length_mm=cut,
-        rapid_length_mm=rapid,
-    )
+    return _program(design, options, toolpath, warnings)
 
 
 def _vcarve_program(
@@ -116,6 +106,13 @@ def _vcarve_program(
     check_face(outlines, face, options.tolerance)  # the tip stays inside the outlines
     vopts = VCarveOptions(options.depth, options.safe_z, options.tolerance)
     toolpath, op_warnings = vcarve_toolpath(fills, options.tool, options.params, vopts)
+    return _program(design, options, toolpath, list(design.warnings) + op_warnings)
+
+
+def _program(
+    design: Design, options: PlanOptions, toolpath: Toolpath, warnings: list[str]
+) -> Program:
+    """One operation's toolpath as a whole program, with its cut and rapid lengths."""
     cut, rapid = move_lengths(toolpath.moves)
     return Program(
         job=options.job,
@@ -123,7 +120,7 @@ def _vcarve_program(
         placement=options.placement,
         toolpaths=[toolpath],
         safe_z=options.safe_z,
-        warnings=list(design.warnings) + op_warnings,
+        warnings=warnings,
         cut_length_mm=cut,
         rapid_length_mm=rapid,
     )
