@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from jobs.engine import create_job
 from jobs.errors import InvalidPayload, OrderConflict, PieceConflict
+from jobs.payments import charge_if_paid
 from jobs.types import Actor
+from workshop.config import Settings
 from workshop.models import (
     CarvingMode,
     Certificate,
@@ -126,9 +128,13 @@ def _mass_mg(value: Any, reasons: dict[str, str]) -> int:
 
 # ---- orders ------------------------------------------------------------------------------
 
-def accept_order(session: Session, data: Mapping[str, Any], actor: Actor) -> tuple[Order, bool]:
+def accept_order(session: Session, data: Mapping[str, Any], actor: Actor,
+                 settings: Settings | None = None) -> tuple[Order, bool]:
     """Accept a paid order: (the order, True) when created, (the same order, False) when the
-    identical request came before. Raises OrderConflict, InvalidPayload."""
+    identical request came before. Raises OrderConflict, InvalidPayload.
+
+    With ``settings``, an order whose ``amount_paid`` covers its quote has its royalties
+    charged in the same transaction, as a payment webhook would; a repeat writes nothing."""
     digest = request_hash(data)
     reference = data.get("reference")
     if not isinstance(reference, str) or not reference.strip():
@@ -139,6 +145,8 @@ def accept_order(session: Session, data: Mapping[str, Any], actor: Actor) -> tup
         return existing, False
     try:
         order = _build_order(session, data, digest, actor)
+        if settings is not None:
+            charge_if_paid(session, order, settings, dt.datetime.now(dt.UTC).date())
         session.commit()
     except IntegrityError:
         # a concurrent identical request won the unique reference: answer with its order

@@ -199,6 +199,19 @@ def check_hands(ctx: Context) -> None:
             raise NotAllowed("this ticket is assigned to another artisan")
 
 
+def check_start(ctx: Context) -> None:
+    """The right hands, and a paid order before the first cut. A restart after rework is not
+    asked again: the stone is already cut, and a refund then is a matter for a supervisor."""
+    check_hands(ctx)
+    if ctx.job.state != State.SCHEDULED:
+        return
+    from jobs.payments import unpaid_reason
+
+    reason = unpaid_reason(ctx.session, ctx.job, ctx.settings)
+    if reason is not None:
+        raise GuardFailed(f"carving cannot start: {reason}")
+
+
 def check_machine_fault(ctx: Context) -> None:
     if ctx.job.route != CarvingMode.MACHINE:
         raise GuardFailed("a fault is a machine's; a hand job is paused or held instead")

@@ -93,8 +93,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         description="a machine (fit-checked) or an artisan takes the job"),
     Transition(
         "start", frozenset({S.SCHEDULED, S.REWORK}), S.CARVING, _roles(*_HANDS),
-        guard=rules.check_hands, effects=("notify:carving_started",),
-        description="the stone goes to the machine or the bench"),
+        guard=rules.check_start, effects=("notify:carving_started",),
+        description="the stone goes to the machine or the bench; the first start needs a "
+                    "paid order"),
     Transition("pause", frozenset({S.CARVING}), S.CARVING, _roles(*_HANDS),
                guard=rules.check_hands),
     Transition("resume", frozenset({S.CARVING}), S.CARVING, _roles(*_HANDS),

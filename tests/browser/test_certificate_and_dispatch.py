@@ -92,6 +92,8 @@ def _courier_set(factory: Any, settings: Any) -> list[int]:
         order, _ = accept_order(session, {
             "reference": "REF-COURIER", "store_code": STORE["code"], "delivery": "courier",
             "customer": {"name": "李娜", "phone": "+86 139"},
+            # paid in full: per piece 2 h of hand carving at 180.00 and 20.00 return shipping
+            "amount_paid": "760.00",
             "lines": [{"certificate_no": n, "carving_mode": "hand", "design_code": "FREE-LOTUS"}
                       for n in numbers]}, ADMIN)
         ids = [j.id for j in order.jobs]

@@ -77,6 +77,7 @@ def hand_job(session_factory: Any, shop: Shop, number: str = "NGTC-1", *,
         order, _ = accept_order(session, {
             "reference": f"REF-{number}", "store_code": shop.store_code, "delivery": "pickup",
             "customer": {"name": "王芳", "phone": "+86 138"},
+            "amount_paid": "360.00",  # paid in full: 2 h of hand carving at 180.00
             "lines": [{"certificate_no": number, "carving_mode": "hand",
                        "design_code": shop.design_code}]}, admin)
         job_id = order.jobs[0].id

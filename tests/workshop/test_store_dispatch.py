@@ -38,6 +38,8 @@ def _courier_set(factory: Any, shop: Any, settings: Any, ready: int) -> list[int
         order, _ = accept_order(session, {
             "reference": "REF-SET", "store_code": shop.store_code, "delivery": "courier",
             "customer": {"name": "王芳", "phone": "+86 138"},
+            # paid in full: per piece 2 h of hand carving at 180.00 and 20.00 return shipping
+            "amount_paid": "760.00",
             "lines": [{"certificate_no": n, "carving_mode": "hand",
                        "design_code": shop.design_code} for n in numbers]}, ADMIN)
         ids = [j.id for j in order.jobs]

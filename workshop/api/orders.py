@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jobs import intake
 from workshop.api import serialize
-from workshop.api.base import actor_for, body, bp, caller, db
+from workshop.api.base import actor_for, body, bp, caller, db, settings
 from workshop.errors import Conflict, Invalid
 from workshop.models import IdempotencyKey
 from workshop.permissions import Principal
@@ -56,7 +56,7 @@ def _accept(principal: Principal, data: dict[str, Any], key: str | None,
         return stored
     session = db()
     # the intake commits the order and its jobs itself (idempotent on the reference)
-    order, created = intake.accept_order(session, data, actor_for(principal))
+    order, created = intake.accept_order(session, data, actor_for(principal), settings())
     response = serialize.order(session, order)
     status = 201 if created else 200
     if key is not None and created:

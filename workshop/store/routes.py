@@ -132,7 +132,7 @@ def new_order():  # type: ignore[no-untyped-def]
         return _order_form({"reference": forms.new_reference(code)}, {})
     try:
         data = forms.desk_order(request.form, code)
-        order, _created = accept_order(db(), data, actor(_me()))
+        order, _created = accept_order(db(), data, actor(_me()), settings())
     except forms.FormErrors as exc:
         return _order_form(request.form, exc.errors, 422)
     except jobs_errors.InvalidPayload as exc:
