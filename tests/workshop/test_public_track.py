@@ -23,7 +23,7 @@ def _personal(factory: Any) -> list[str]:
         order = session.scalar(select(Order))
         pieces = session.scalars(select(Piece)).all()
         return [order.customer_name, order.customer_email, order.customer_phone,
-                order.platform_ref, "Wang", "王芳", "138", "clerk", "Xu Li",
+                order.platform_ref, "Wang", "王芳", "138 0000", "clerk", "Xu Li",
                 *[p.certificate_no for p in pieces]]
 
 
