@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
+
+from jobs import royalties
+from jobs.money import Money
 from tests.workshop.api.conftest import Crew
+from workshop.models import Design, DesignOwner
 
 # the wedding set, cut from one stone: certificate number, shape, mass (g), outer diameter (mm)
 WEDDING_SET = (
@@ -100,3 +106,17 @@ def carve_by_hand(client: Any, crew: Crew, job_id: int) -> dict:
 
 def timeline(detail: dict[str, Any]) -> list[tuple[str, str]]:
     return [(e["event"], e["to_state"]) for e in detail["events"]]
+
+
+def co_design_cloud(s: Any) -> str:
+    """Make the seeded D-BI-CLOUD co-designed by customer, designer and shop: a royalty of
+    100.00 a use, shared 33.34 / 33.33 / 33.33 (the caller commits)."""
+    design = s.scalar(select(Design).where(Design.code == "D-BI-CLOUD"))
+    design.source = "co_designed"
+    owners = [DesignOwner(design_id=design.id, kind=k, name=k, party_ref=k)
+              for k in ("customer", "designer", "shop")]
+    s.add_all(owners)
+    s.flush()
+    royalties.set_terms(s, design, valid_from=dt.date(2020, 1, 1), royalty=Money("100.00"),
+                        shares=list(zip(owners, ("33.34", "33.33", "33.33"), strict=True)))
+    return "D-BI-CLOUD"

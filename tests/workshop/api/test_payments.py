@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from jobs import payments, royalties
+from jobs import payments
 from jobs.engine import fire
 from jobs.intake import accept_order, register_piece
-from jobs.money import Money
 from jobs.types import Actor
-from workshop.models import Design, DesignOwner, Job, Order, Payment, RoyaltyEntry
+from tests.workshop.api.flow import co_design_cloud
+from workshop.models import Job, Order, Payment, RoyaltyEntry
 
 SECRET = "whsec_test_0123456789"
 
@@ -36,14 +36,7 @@ def pay_client(settings: Any, crew: Any) -> Any:
 def order_ref(session_factory: Any, crew: Any) -> str:
     """An order of one machine job with a co-designed design: royalty 100.00 among three."""
     with session_factory() as s:
-        design = s.scalar(select(Design).where(Design.code == "D-BI-CLOUD"))
-        design.source = "co_designed"
-        owners = [DesignOwner(design_id=design.id, kind=k, name=k, party_ref=k)
-                  for k in ("customer", "designer", "shop")]
-        s.add_all(owners)
-        s.flush()
-        royalties.set_terms(s, design, valid_from=dt.date(2020, 1, 1), royalty=Money("100.00"),
-                            shares=list(zip(owners, ("33.34", "33.33", "33.33"), strict=True)))
+        co_design_cloud(s)
         s.commit()
         register_piece(s, {"certificate_no": "NGTC-PAY-1", "shape": "bi_disc",
                            "material": "和田玉", "mass_g": "20"}, Actor.system())

@@ -6,7 +6,6 @@ has its royalties charged there, once."""
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import time
 from typing import Any
@@ -14,10 +13,11 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from jobs import payments, royalties
+from jobs import payments
 from jobs.money import Money
 from tests.workshop.api.conftest import Crew
 from tests.workshop.api.flow import (
+    co_design_cloud,
     fire,
     job,
     line,
@@ -27,7 +27,7 @@ from tests.workshop.api.flow import (
     register,
     send,
 )
-from workshop.models import Design, DesignOwner, Event, Job, Outbox, RoyaltyEntry
+from workshop.models import Event, Job, Outbox, RoyaltyEntry
 
 SECRET = "whsec_start_0123456789"
 PIECE = ("NGTC-UNPAID-1", "ring", "12.300", "32")
@@ -130,14 +130,7 @@ def test_resume_and_the_restart_after_rework_are_not_asked_again(
 def co_designed(session_factory: Any, crew: Crew) -> str:
     """D-BI-CLOUD co-designed among three owners: a royalty of 100.00 a use."""
     with session_factory() as s:
-        design = s.scalar(select(Design).where(Design.code == "D-BI-CLOUD"))
-        design.source = "co_designed"
-        owners = [DesignOwner(design_id=design.id, kind=k, name=k, party_ref=k)
-                  for k in ("customer", "designer", "shop")]
-        s.add_all(owners)
-        s.flush()
-        royalties.set_terms(s, design, valid_from=dt.date(2020, 1, 1), royalty=Money("100.00"),
-                            shares=list(zip(owners, ("33.34", "33.33", "33.33"), strict=True)))
+        co_design_cloud(s)
         s.commit()
     return "D-BI-CLOUD"
 
