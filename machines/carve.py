@@ -31,6 +31,7 @@ from machines.extent import program_extent
 from machines.materials import cutting_params, material_names
 from machines.post import DIALECTS, render
 from machines.profiles import fit_check, get_machine, job_fits, machine_names
+from machines.rotary_estimate import rotary_estimate
 from machines.tools import all_tools, get_tool
 
 __all__ = ["CarveOptions", "CarveResult", "carve", "run_cli"]
@@ -125,7 +126,9 @@ def carve(
     flat = program  # as planned on the face: what the drawings and the face warning show
     if options.wrap_band and face is not None and face.kind == "band":
         program = _wrapped(program, face)
-    est = estimate(program, machine)
+        est = rotary_estimate(program, machine)  # the band's turns on A, timed at its surface
+    else:
+        est = estimate(program, machine)
     program.estimated_seconds = est.seconds
     program.cut_length_mm, program.rapid_length_mm = est.cut_length_mm, est.rapid_length_mm
     extent = program_extent(program)
@@ -142,6 +145,9 @@ def carve(
         options, program, design, est, extent.cut_bbox, dialect, machine.name, gcode, warnings
     )
     report["face"] = _face_report(options, face, face_box)
+    # how the simulator unrolls the A words again: the band and the flat axis along it
+    wrapped = program is not flat
+    report["rotary"] = {"diameter": face.band.diameter, "along": "x"} if wrapped else None
     return CarveResult(gcode, dxf, preview, report, program)
 
 

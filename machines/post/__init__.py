@@ -45,6 +45,8 @@ def render(
     """
     if is_rotary(program):  # wrapped round a band: A words, inverse-time feeds
         rotary_dialect = dialect_for(dialect or machine.dialect)
-        return write_rotary_program(program, machine, rotary_dialect, date=date)
+        return write_rotary_program(
+            program, machine, rotary_dialect, date=date, estimated=estimated
+        )
     dialect_ = dialect_for(dialect or machine.dialect)
     return write_program(program, machine, dialect_, date=date, estimated=estimated)

@@ -18,7 +18,7 @@ from datetime import datetime
 from cam.rotary import tip_minutes
 from cam.toolpath import Move, MoveKind, Program, Toolpath
 from machines.errors import PostError
-from machines.estimate import estimate
+from machines.estimate import Estimate
 from machines.post.base import Dialect, Writer, check_finite
 from machines.post.program import _finish, _header, _leave_cut, _move, _start_toolpath
 from machines.post.text import fmt, quantize, quantize_up
@@ -35,7 +35,12 @@ def is_rotary(program: Program) -> bool:
 
 
 def write_rotary_program(
-    program: Program, machine: MachineProfile, dialect: Dialect, *, date: datetime | None = None
+    program: Program,
+    machine: MachineProfile,
+    dialect: Dialect,
+    *,
+    date: datetime | None = None,
+    estimated: Estimate | None = None,
 ) -> str:
     """The G-code text of a program with wrapped toolpaths; `PostError` if unsafe or if the
     controller or the machine cannot turn an A axis."""
@@ -66,7 +71,11 @@ def write_rotary_program(
         raise PostError("program has no moves: nothing to cut")
     _finish(w, previous)
     head = Writer(program, machine, dialect)
-    _header(head, program, machine, estimate(program, machine), date)
+    if estimated is None:  # the band's turns timed on the A axis, not left out
+        from machines.rotary_estimate import rotary_estimate
+
+        estimated = rotary_estimate(program, machine)
+    _header(head, program, machine, estimated, date)
     for tp in program.toolpaths:
         if tp.rotary_diameter is not None:
             head.comment(

@@ -127,3 +127,34 @@ def test_carve_wraps_a_design_round_a_bangle_band() -> None:
     assert xy[:, 0].min() >= xmin and xy[:, 0].max() <= xmax
     assert xy[:, 1].min() >= ymin and xy[:, 1].max() <= ymax
     assert result.dxf is not None  # drawn from the flat plan
+
+
+def test_estimate_times_the_band_turning_not_only_x_and_z() -> None:
+    """The header's estimate holds every G93 move's own minutes (1 / F), which the controller
+    takes at least; an X-Y-Z estimate of the wrapped moves left the band's turns out."""
+    from machines.estimate import estimate
+    from machines.rotary_estimate import rotary_estimate
+
+    machine = get_machine("rotary-4axis-linuxcnc")
+    program = wrapped_program()
+    gcode = render(program, machine)
+    feed_minutes = sum(1.0 / f for _b, _a, f in _state_walk(gcode))
+    est = rotary_estimate(program, machine)
+    assert est.motion_seconds >= feed_minutes * 60.0
+    assert estimate(program, machine).motion_seconds < feed_minutes * 60.0  # what it was
+    printed = re.search(r"estimated time[^0-9]*([0-9:]+)", gcode, re.I)
+    assert printed is not None
+    h, m, s = ([0, 0, *map(int, printed.group(1).split(":"))])[-3:]
+    assert abs((h * 3600 + m * 60 + s) - est.seconds) <= 1.0
+
+
+def test_band_machine_carries_the_a_limits_to_the_surface() -> None:
+    from machines.rotary_estimate import band_machine
+
+    machine = get_machine("rotary-4axis-linuxcnc")
+    band = band_machine(machine, 60.0)
+    per_degree = math.pi * 60.0 / 360.0
+    assert band.acceleration["y"] == pytest.approx(machine.acceleration["a"] * per_degree)
+    assert band.max_feed["y"] == pytest.approx(machine.max_feed["a"] * per_degree)
+    with pytest.raises(PostError, match="no rotary A axis"):
+        band_machine(get_machine("engraver-3axis-grbl"), 60.0)
