@@ -76,7 +76,7 @@ def _load(
     check_expansion(doc, limits)
     geo = root_geometry(root)
     walker = Walker(doc, limits)
-    walker.walk_root(geo.matrix, geo.viewport)
+    walker.walk_root(geo)
     warnings = walker.warnings
     size: list[float] = []
 

@@ -20,9 +20,10 @@ from xml.etree.ElementTree import Element
 PROPERTIES = frozenset(
     """fill stroke stroke-width visibility display fill-rule color opacity fill-opacity
     stroke-opacity stroke-linecap stroke-dasharray clip-path mask marker-start marker-mid
-    marker-end transform""".split()
+    marker-end transform transform-origin transform-box""".split()
 )
-PRESENTATION = PROPERTIES - {"transform"}  # the transform attribute is read as geometry
+# the transform attribute is read as geometry; transform-box is a CSS property only
+PRESENTATION = PROPERTIES - {"transform", "transform-box"}
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _COMPOUND = re.compile(r"(\*|[A-Za-z_][\w-]*)?((?:[.#][\w-]+)*)")

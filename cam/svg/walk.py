@@ -15,12 +15,15 @@ from xml.etree.ElementTree import Element
 from cam.errors import DesignError, HostileInputError
 
 from . import shapes
+from .document import RootGeometry
 from .limits import SvgLimits
+from .origin import about, parse_origin
 from .paint import opacity_value, paint_alpha
 from .parse import NEVER_DRAWN, XLINK_HREF, Document
 from .pathdata import PathDataError, SubPath
 from .style import cascade, local_name
 from .transform import (
+    IDENTITY,
     Affine,
     EmptyViewBoxError,
     TransformError,
@@ -28,10 +31,11 @@ from .transform import (
     parse_aspect,
     parse_transform,
     parse_view_box,
+    scale,
     translate,
     view_box_map,
 )
-from .units import LengthError, to_px
+from .units import MM_PER_PX, LengthError, to_px
 
 # flowRoot (Inkscape) and textArea (SVG Tiny) are text their editors show, though browsers do not
 TEXT = frozenset(["text", "tspan", "textPath", "tref", "altGlyph", "flowRoot", "textArea"])
@@ -147,7 +151,10 @@ class Walker:
                 "use the transform attribute"
             )
         try:
-            matrix = compose(ctx.matrix, parse_transform(el.get("transform")))
+            own_map = parse_transform(el.get("transform"))
+            if own_map != IDENTITY and ("transform-origin" in own or "transform-box" in own):
+                own_map = self.about_origin(own_map, own, ctx.viewport, name)
+            matrix = compose(ctx.matrix, own_map)
         except TransformError as exc:
             raise DesignError(f"element {name!r}: {exc}") from None
         opacity = ctx.opacity * _opacity(own.get("opacity"))
@@ -177,21 +184,65 @@ class Walker:
             self.shape(el, tag, inner, name)
         # any other SVG element (unknown, or SVG 2 additions) draws nothing itself
 
-    def walk_root(self, matrix: Affine, viewport: tuple[float, float]) -> None:
-        """Draw the document: matrix maps root user units to document mm."""
+    def walk_root(self, geo: RootGeometry) -> None:
+        """Draw the document: geo.matrix maps root user units to document mm."""
         root = self.doc.root
-        ctx = Ctx(matrix, dict(INHERITED_DEFAULTS), 1.0, viewport, "", 1, frozenset())
+        ctx = Ctx(geo.matrix, dict(INHERITED_DEFAULTS), 1.0, geo.viewport, "", 1, frozenset())
         style, own = self.computed(root, ctx)
         if own.get("display", "").strip().lower() == "none":
             return
-        if (root.get("transform") or "").strip() or "transform" in own:
-            # SVG 2 and CSS disagree on its origin; guessing could misplace the whole cut
-            raise DesignError("root <svg>: a transform on the root element is not supported")
+        if "transform" in own:
+            raise DesignError(
+                "root <svg>: CSS transform property is not supported; use the transform attribute"
+            )
+        matrix = compose(self.root_transform(geo, own), geo.matrix)
         for prop in ("clip-path", "mask"):
             if own.get(prop, "none").strip().lower() != "none":
                 self.warn(f"{prop} on the root <svg> is not applied")
         opacity = _opacity(own.get("opacity"))
-        self.children(root, Ctx(matrix, style, opacity, viewport, "", 2, frozenset()))
+        self.children(root, Ctx(matrix, style, opacity, geo.viewport, "", 2, frozenset()))
+
+    def root_transform(self, geo: RootGeometry, own: dict[str, str]) -> Affine:
+        """The root's transform attribute as browsers apply it (SVG 2, CSS Transforms): to
+        the outermost <svg>'s CSS box, in the px of that box, outside the viewBox mapping,
+        about transform-origin (default: the box's centre). Returned in document mm."""
+        try:
+            m = parse_transform(self.doc.root.get("transform"))
+        except TransformError as exc:
+            raise DesignError(f"root <svg>: {exc}") from None
+        if m == IDENTITY:
+            return IDENTITY
+        linear = m[:4] != IDENTITY[:4]
+        if geo.width_mm is None or geo.height_mm is None:
+            if linear:
+                raise DesignError(
+                    "root <svg>: a transform that scales, rotates or skews the whole drawing "
+                    "needs a document size (width and height, or a viewBox) to turn about"
+                )
+            box = (0.0, 0.0)  # a translation does not depend on the origin
+        else:
+            box = (geo.width_mm / MM_PER_PX, geo.height_mm / MM_PER_PX)
+        # the root has a CSS box, so every transform-box value is that box (no border)
+        try:
+            ox, oy = parse_origin(own.get("transform-origin", "50% 50%"), *box)
+        except TransformError as exc:
+            raise DesignError(f"root <svg>: {exc}") from None
+        px = about(m, ox, oy)
+        return compose(scale(MM_PER_PX), compose(px, scale(1.0 / MM_PER_PX)))
+
+    def about_origin(self, m: Affine, own: dict[str, str], viewport, name: str) -> Affine:
+        """An element's transform about its transform-origin; the reference box is the
+        nearest viewport (transform-box view-box, SVG's default), its corner at 0 0."""
+        box_kind = own.get("transform-box", "view-box").strip().lower()
+        if box_kind != "view-box":
+            raise TransformError(
+                f"transform-box {box_kind!r} (about the element's own bounding box) "
+                "is not supported"
+            )
+        text = own.get("transform-origin")
+        if text is None:
+            return m
+        return about(m, *parse_origin(text, *viewport))
 
     def locate(self, el: Element, ctx: Ctx) -> str:
         return ctx.prefix + self.doc.locator[el]

@@ -8,7 +8,10 @@ specification; these cases are checked against hand-computed values in test_svg_
 - elliptical arcs (and rounded rects, ellipses) under skew or non-uniform scale with rotation are
   transformed wrongly, by up to several mm;
 - control points are reflected across curve kinds (T after C/S, S after Q/T);
-- group `opacity="0"`, `!important` and descendant selectors are not honoured.
+- group `opacity="0"`, `!important` and descendant selectors are not honoured;
+- a `transform` on the root `<svg>` is applied in the outer box's px (as browsers do) but about
+  its top-left corner, where browsers (and cam.svg) turn and scale about the box's centre, or
+  `transform-origin`, which svgelements ignores everywhere.
 Designs used with this oracle avoid those cases.
 """
 
