@@ -6,13 +6,20 @@ are printed); 2 the program, the design or the arguments could not be read.
 
 The tool's name resolves through the workshop's library (`machines.tools`), which is why the
 command lives here and not in `cam`.
+
+A program carved on a piece is judged on that piece's face: `--piece SHAPE:key=value,...` and
+`--face NAME` as for `run.py cam`. On a bangle's band (a rotary program: A words, G93) the
+band's diameter comes from the piece and the program is replayed on the band unrolled; a bare
+rotary program needs `--band-diameter MM`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -25,18 +32,24 @@ from shapely.geometry.base import BaseGeometry
 from cam.design import FillRegion
 from cam.errors import CamError, DesignError
 from cam.ops.regions import fill_geometry
+from cam.pieces import Face, PieceSpec, get_face
 from cam.plan import OPERATIONS, place_design
 from cam.simulate import DEFAULT_TOLERANCE, SimulationResult, simulate
 from cam.svg import load_svg
 from cam.toolpath import Placement, Tool
-from machines.errors import MachineError
+from machines.carve import _piece as piece_arg  # the same SHAPE:key=value syntax as `cam`
+from machines.errors import MachineError, OptionsError
 from machines.tools import get_tool
 
-__all__ = ["check_program", "fill_region", "run_cli", "simulate_files"]
+__all__ = ["band_of", "check_program", "fill_region", "run_cli", "simulate_files"]
 
 # The design is flattened finer than the program's own tolerance so that the reference the
 # cut is judged against adds little error of its own; its share is added to the band.
 DESIGN_FLATTENING = 0.005
+BAND_ALONG = ("x", "y")
+# a band's diameter given twice (piece and --band-diameter) must agree to this, mm
+BAND_DIAMETER_AGREE = 1e-6
+_FACE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +76,27 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_TOLERANCE,
         help="band around the design region where stone may go, mm",
     )
-    ap.add_argument("--face", type=_floats(4), help="XMIN,YMIN,XMAX,YMAX carvable face, mm")
+    ap.add_argument(
+        "--face",
+        type=_face_arg,
+        help="XMIN,YMIN,XMAX,YMAX carvable face, mm; or the piece's face by name (with --piece)",
+    )
+    ap.add_argument(
+        "--piece",
+        type=piece_arg,
+        help="the piece carved on, SHAPE:key=value,... as for `cam`, e.g. "
+        "bangle:inner=56,width=14,thickness=8",
+    )
+    ap.add_argument(
+        "--band-diameter",
+        type=float,
+        help="a rotary program (A words) without --piece: the band's diameter at its surface, mm",
+    )
+    ap.add_argument(
+        "--band-along",
+        choices=BAND_ALONG,
+        help="the design axis the band was wrapped along (x, as `cam --wrap-band` does)",
+    )
     ap.add_argument("--scale", type=float, default=1.0, help="placement of the design")
     ap.add_argument("--rotate", type=float, default=0.0, help="degrees, counter-clockwise")
     ap.add_argument("--offset", type=_floats(2), default=(0.0, 0.0), help="X,Y in mm")
@@ -83,6 +116,13 @@ def _floats(n: int) -> Any:
     return parse
 
 
+def _face_arg(text: str) -> tuple[float, ...] | str:
+    """`--face`: four numbers (a box, mm) or a face's name."""
+    if _FACE_NAME.fullmatch(text.strip()):
+        return text.strip()
+    return _floats(4)(text)  # type: ignore[no-any-return]
+
+
 def simulate_files(
     program: Path,
     design: Path | None,
@@ -94,6 +134,8 @@ def simulate_files(
     face: tuple[float, float, float, float] | None = None,
     placement: Placement | None = None,
     operation: str = "engrave",
+    rotary_diameter: float | None = None,
+    band_along: str = "x",
 ) -> SimulationResult:
     """`check_program` on files. Raises CamError / MachineError / OSError."""
     return check_program(
@@ -106,6 +148,8 @@ def simulate_files(
         face=face,
         placement=placement,
         operation=operation,
+        rotary_diameter=rotary_diameter,
+        band_along=band_along,
     )
 
 
@@ -120,10 +164,18 @@ def check_program(
     face: tuple[float, float, float, float] | None = None,
     placement: Placement | None = None,
     operation: str = "engrave",
+    rotary_diameter: float | None = None,
+    band_along: str = "x",
 ) -> SimulationResult:
     """Simulate `gcode` and judge it against the design `svg` (bytes, text or path; None:
     shown, never approved) placed as the program was planned. `tool` is a library name or a
     `Tool`. Raises CamError / MachineError for input that cannot be read.
+
+    A rotary program (A words, G93) needs its band: `rotary_diameter` (mm, at the band's
+    surface, `face.band.diameter`) and `band_along`, the design axis it was wrapped along
+    ("x" for a bangle's band face, as `machines.carve` wraps). It is then judged on the band
+    unrolled, where the placement, `face` and the design live; without the band it is
+    refused (`SimulationError`).
 
     Engraving is judged by the design's paths (region, and full depth along every path);
     pockets and profiles by the stone their fills allow to go (region and depth only: a
@@ -147,7 +199,43 @@ def check_program(
         design_paths=paths,
         region=region,
         tolerance=tolerance,
+        rotary_diameter=rotary_diameter,
+        band_along=band_along,
     )
+
+
+def band_of(
+    piece: PieceSpec | None,
+    face_name: str | None,
+    band_diameter: float | None = None,
+    band_along: str | None = None,
+) -> tuple[Face | None, float | None, str]:
+    """The face a program was carved on and the band it was wrapped round: (face or None,
+    diameter or None, along). A band face gives its own diameter and along "x" (the way
+    `machines.carve` wraps); `band_diameter` / `band_along` are for a bare program and must
+    agree with the face when both are given. Raises `OptionsError` / `PieceError`."""
+    if band_diameter is not None and not (math.isfinite(band_diameter) and band_diameter > 0):
+        raise OptionsError(f"--band-diameter must be a positive number of mm, got {band_diameter}")
+    if piece is None:
+        if face_name is not None:
+            raise OptionsError("--face NAME needs a piece (--piece SHAPE:key=value,...)")
+        return None, band_diameter, band_along or "x"
+    face = get_face(piece, face_name)
+    if face.band is None:
+        if band_diameter is not None:
+            raise OptionsError(f"face '{face.name}' of a {piece.shape} is not a band round an axis")
+        return face, None, band_along or "x"
+    diameter = face.band.diameter
+    if band_diameter is not None and abs(band_diameter - diameter) > BAND_DIAMETER_AGREE:
+        raise OptionsError(
+            f"--band-diameter {band_diameter:g} mm disagrees with the piece's band "
+            f"({diameter:g} mm at its surface)"
+        )
+    if band_along not in (None, "x"):
+        raise OptionsError(
+            f"a piece's band face is unrolled with x along the band, not {band_along}"
+        )
+    return face, diameter, "x"
 
 
 def fill_region(fills: Sequence[FillRegion], operation: str, diameter: float) -> BaseGeometry:
@@ -171,6 +259,11 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse has printed its message
         return int(exc.code or 0)
     try:
+        box = args.face if isinstance(args.face, tuple) else None
+        name = args.face if isinstance(args.face, str) else None
+        face, diameter, along = band_of(args.piece, name, args.band_diameter, args.band_along)
+        if box is None and face is not None:
+            box = face.bounds  # the face (a band unrolled): cuts past its edge are refused
         result = simulate_files(
             Path(args.program),
             Path(args.design) if args.design else None,
@@ -178,11 +271,13 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             args.depth,
             resolution=args.resolution,
             tolerance=args.tolerance,
-            face=args.face,
+            face=box,
             placement=Placement(args.scale, args.rotate, *args.offset),
             operation=args.op,
+            rotary_diameter=diameter,
+            band_along=along,
         )
-        _write_outputs(args, result)
+        _write_outputs(args, result, face)
     except (CamError, MachineError, OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -190,7 +285,7 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
     return 0 if result.report.ok else 1
 
 
-def _write_outputs(args: argparse.Namespace, result: SimulationResult) -> None:
+def _write_outputs(args: argparse.Namespace, result: SimulationResult, face: Face | None) -> None:
     if args.png:
         _write(args.png, result.png)
     if args.report:
@@ -198,6 +293,8 @@ def _write_outputs(args: argparse.Namespace, result: SimulationResult) -> None:
             "program": args.program,
             "design": args.design,
             "tool": args.tool,
+            "piece": args.piece.shape if args.piece is not None else None,
+            "face_name": face.name if face is not None else None,
             "resolution": args.resolution,
             "face": list(result.heightmap.face),
             "segments": len(result.motion),

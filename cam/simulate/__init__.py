@@ -101,6 +101,8 @@ def simulate(
     initial: np.ndarray | None = None,
     png: bool = True,
     min_iou: float = DEFAULT_MIN_IOU,
+    rotary_diameter: float | None = None,
+    band_along: str = "x",
 ) -> SimulationResult:
     """Cut `gcode_text` with `tool` on `face` (xmin, ymin, xmax, ymax, machine mm) and check it.
 
@@ -110,10 +112,13 @@ def simulate(
     report cannot be ok; `min_iou` > 0 also requires that much overlap of carved and
     region cells (by default the overlap is only reported).
     `initial` is the stone's (ny, nx) surface, flat Z0 by default.
+    A rotary program (A words, G93) is read round a band of `rotary_diameter` mm wrapped along
+    `band_along` (as `cam.rotary` wraps it) and replayed on the unrolled band: `face`, the
+    design and the picture are then in the unrolled band's coordinates.
     Raises `SimulationError` for a program the reader cannot follow.
     """
     shape = shape_of(tool)
-    motion = read_gcode(gcode_text)
+    motion = read_gcode(gcode_text, rotary_diameter=rotary_diameter, band_along=band_along)
     if face is None:
         if initial is not None:
             raise ValueError("an initial surface needs the face it covers")

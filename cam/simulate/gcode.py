@@ -8,6 +8,11 @@ Understood: G0 G1 G2 G3 (XY plane, centre I/J or radius R), G4, G17, G20/G21, G9
 G90.1/G91.1, the modal no-ops G40 G43 G49 G54 G61 G61.1 G64 G80 G94, F S T H, M0 M1 M2 M3 M4 M5
 M6 M7 M8 M9 M30, comments `( )` and `;`, `%` lines and `N` line numbers. Arcs are flattened
 into chords within `arc_tolerance`; helical arcs move Z linearly along the sweep.
+
+Told the band (`rotary_diameter`, `band_along`), it also reads rotary programs: `A` words and
+inverse-time feeds `G93` (every feed move with its own F) and `G94`, with the tool kept over
+the axis (Y0) and straight moves only; the positions come out on the unrolled band
+(`cam.simulate.rotary`). Without a band an `A` word or `G93` is refused.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cam.simulate.errors import SimulationError
+from cam.simulate.rotary import BAND_HINT, check_band, tip_feed, unwrap_points
 
 __all__ = ["Motion", "read_gcode", "RAPID", "CUT"]
 
@@ -35,9 +41,13 @@ _COMMENT = re.compile(r"\([^()]*\)")
 # codes are G/M numbers times ten, so G91.1 is 911 and G0 is 0
 _MOTION = {0: RAPID, 10: CUT, 20: CUT, 30: CUT}
 # G43 (tool length offset from the table) leaves the programmed tip where it is: a no-op here
-_MODAL_NOOPS = {170, 400, 430, 490, 540, 610, 611, 640, 800, 940}
+_MODAL_NOOPS = {170, 400, 430, 490, 540, 610, 611, 640, 800}
+INVERSE_TIME, UNITS_PER_MINUTE = 930, 940  # G93, G94
 _KNOWN_M = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 30}
-_VALUE_LETTERS = set("XYZIJKRFSTPNH")
+_VALUE_LETTERS = set("XYZAIJKRFSTPNH")
+# A rotary program keeps the tool over the band's axis; off it the tool meets the band's
+# surface lower than Z0 says, and the depth is wrong. Y0 written to 4 decimals is 0 exactly.
+AXIS_Y_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,8 @@ class Motion:
     start, end: (n, 3) float64 tool-tip positions; kind: (n,) int8, RAPID or CUT;
     feed: (n,) float64 mm/min (nan for rapids); spindle: (n,) bool, spindle turning;
     line: (n,) int64 source line of each segment (an arc gives several segments).
+    rotary_diameter: the band (mm) a rotary program was read round, None for a flat program;
+    its positions are then on the unrolled band (`band_along` as `cam.rotary` wraps).
     """
 
     start: np.ndarray
@@ -59,6 +71,8 @@ class Motion:
     tool_changes: tuple[tuple[int, int], ...] = ()  # (line, tool number)
     ended: bool = False  # M2 or M30 was reached
     dwell_s: float = 0.0
+    rotary_diameter: float | None = None
+    band_along: str | None = None
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -83,7 +97,8 @@ class Motion:
 
 @dataclass
 class _State:
-    pos: list[float] = field(default_factory=lambda: [math.nan] * 3)
+    # X Y Z and A (degrees); A stays 0 on a flat program, unknown until set on a rotary one
+    pos: list[float] = field(default_factory=lambda: [math.nan] * 3 + [0.0])
     motion: int | None = None  # 0, 10, 20, 30
     inches: bool = False
     incremental: bool = False
@@ -93,43 +108,78 @@ class _State:
     spindle_on: bool = False
     coolant: bool = False
     tool: int | None = None
-    located: bool = False  # X, Y and Z are all known
+    located: bool = False  # X, Y and Z (and A round a band) are all known
+    rotary: float | None = None  # the band's diameter, mm, when reading a rotary program
+    inverse_time: bool = False  # G93: F is 1 / minutes, given on every feed move
 
 
 class _Recorder:
-    def __init__(self) -> None:
+    def __init__(self, rotary: float | None = None, along: str = "x") -> None:
         self.rows: list[tuple[float, ...]] = []
         self.tool_changes: list[tuple[int, int]] = []
         self.dwell_s = 0.0
+        self.rotary, self.along = rotary, along
 
-    def add(self, st: _State, a: list[float], b: list[float], kind: int, line: int) -> None:
+    def add(
+        self,
+        st: _State,
+        a: list[float],
+        b: list[float],
+        kind: int,
+        line: int,
+        feed: float | None = None,
+    ) -> None:
+        """One segment from `a` to `b` (X Y Z A); `feed` in mm/min when the line's F is not
+        the modal one (inverse time)."""
         if a == b:
             return
-        feed = math.nan if kind == RAPID else float(st.feed or math.nan)
+        if kind == RAPID:
+            feed = math.nan
+        elif feed is None:
+            feed = float(st.feed or math.nan)
         spindle = float(st.spindle_on and st.speed > 0)
         self.rows.append((*a, *b, kind, feed, spindle, line, float(st.coolant)))
 
     def motion(self, ended: bool) -> Motion:
-        arr = np.array(self.rows, dtype=np.float64).reshape(-1, 11)
+        arr = np.array(self.rows, dtype=np.float64).reshape(-1, 13)
+        start, end = arr[:, 0:4], arr[:, 4:8]
+        if self.rotary is not None:
+            start = unwrap_points(start, self.rotary, self.along)
+            end = unwrap_points(end, self.rotary, self.along)
         return Motion(
-            start=arr[:, 0:3].copy(),
-            end=arr[:, 3:6].copy(),
-            kind=arr[:, 6].astype(np.int8),
-            feed=arr[:, 7].copy(),
-            spindle=arr[:, 8].astype(bool),
-            line=arr[:, 9].astype(np.int64),
-            coolant=arr[:, 10].astype(bool),
+            start=start[:, :3].copy(),
+            end=end[:, :3].copy(),
+            kind=arr[:, 8].astype(np.int8),
+            feed=arr[:, 9].copy(),
+            spindle=arr[:, 10].astype(bool),
+            line=arr[:, 11].astype(np.int64),
+            coolant=arr[:, 12].astype(bool),
             tool_changes=tuple(self.tool_changes),
             ended=ended,
             dwell_s=self.dwell_s,
+            rotary_diameter=self.rotary,
+            band_along=self.along if self.rotary is not None else None,
         )
 
 
-def read_gcode(text: str, *, arc_tolerance: float = 0.001) -> Motion:
-    """Parse `text` into a `Motion`; `SimulationError` names the first line it cannot follow."""
+def read_gcode(
+    text: str,
+    *,
+    arc_tolerance: float = 0.001,
+    rotary_diameter: float | None = None,
+    band_along: str = "x",
+) -> Motion:
+    """Parse `text` into a `Motion`; `SimulationError` names the first line it cannot follow.
+
+    `rotary_diameter` (mm, at the band's surface) and `band_along` (the design axis the band
+    was wrapped along, as in `cam.rotary`) read a rotary program onto the unrolled band."""
     if arc_tolerance <= 0:
         raise ValueError(f"arc_tolerance must be positive, got {arc_tolerance!r}")
-    st, rec = _State(), _Recorder()
+    if rotary_diameter is not None:
+        check_band(rotary_diameter, band_along)
+    st, rec = _State(rotary=rotary_diameter), _Recorder(rotary_diameter, band_along)
+    if rotary_diameter is not None:
+        st.pos[3] = math.nan  # where the band stands is unknown until an A word says
     for number, raw in enumerate(text.splitlines(), start=1):
         words = _words(raw, number)
         if words is None:
@@ -196,14 +246,18 @@ def _execute(
     motion_codes = [c for c in g if c in _MOTION]
     if len(motion_codes) > 1:
         raise SimulationError(f"line {number}: two motion commands on one line")
+    if "A" in w and st.rotary is None:
+        raise SimulationError(f"line {number}: A{w['A']:g}: {BAND_HINT}")
     _machine_state(m, w, st, rec, number)
     dwell = _modes(g, st, number)
     scale = MM_PER_INCH if st.inches else 1.0
-    if "F" in w:
+    if "F" in w and not st.inverse_time:  # in G93 an F belongs to its own line's move
         st.feed = w["F"] * scale
     if motion_codes:
         st.motion = motion_codes[0]
     axes = {k: w[k] * scale for k in "XYZ" if k in w}
+    if "A" in w:
+        axes["A"] = w["A"]  # degrees, in inches or millimetres alike
     if "P" in w and not (dwell or 640 in g):
         # P is a dwell time or a blending tolerance here; on an arc it would mean extra turns
         raise SimulationError(f"line {number}: P word outside G4 or G64")
@@ -214,7 +268,8 @@ def _execute(
     elif axes:
         if st.motion is None:
             raise SimulationError(f"line {number}: axis words without a motion mode (G0/G1/G2/G3)")
-        _move(st, rec, axes, {k: w[k] * scale for k in "IJKR" if k in w}, number, tol)
+        arc = {k: w[k] * scale for k in "IJKR" if k in w}
+        _move(st, rec, axes, arc, w.get("F"), number, tol)
     elif any(k in w for k in "IJKR"):
         raise SimulationError(f"line {number}: I/J/K/R without an end point")
     return bool({2, 30} & set(m))
@@ -253,6 +308,12 @@ def _modes(g: list[int], st: _State, number: int) -> bool:
             st.incremental = code == 910
         elif code in (901, 911):
             st.arc_incremental = code == 911
+        elif code == INVERSE_TIME:
+            if st.rotary is None:
+                raise SimulationError(f"line {number}: G93 inverse-time feed: {BAND_HINT}")
+            _feed_mode(st, inverse=True)
+        elif code == UNITS_PER_MINUTE:
+            _feed_mode(st, inverse=False)
         elif code in (180, 190):
             raise SimulationError(f"line {number}: only the XY plane (G17) is supported")
         else:
@@ -260,17 +321,26 @@ def _modes(g: list[int], st: _State, number: int) -> bool:
     return dwell
 
 
+def _feed_mode(st: _State, inverse: bool) -> None:
+    """G93 / G94. Switching forgets the feed, as LinuxCNC does: an F of one mode must never
+    be read in the other (1/min as mm/min, or the reverse)."""
+    if st.inverse_time != inverse:
+        st.inverse_time = inverse
+        st.feed = None
+
+
 def _move(
     st: _State,
     rec: _Recorder,
     axes: dict[str, float],
     arc: dict[str, float],
+    line_f: float | None,
     number: int,
     tol: float,
 ) -> None:
     start = list(st.pos)
     end = list(start)
-    for i, k in enumerate("XYZ"):
+    for i, k in enumerate("XYZA"):
         if k not in axes:
             continue
         if st.incremental:
@@ -280,21 +350,28 @@ def _move(
         else:
             end[i] = axes[k]
     kind = _MOTION[st.motion or 0]
-    if kind == CUT and st.feed is None:
+    if st.rotary is not None:
+        _rotary_rules(st, end, kind, line_f, number)
+    elif kind == CUT and st.feed is None:
         raise SimulationError(f"line {number}: cutting move before any feed rate F")
     st.pos = end
     if not st.located and any(math.isnan(v) for v in start):
-        # Until X, Y and Z are all known the tool is being positioned from wherever the
-        # operator left it: Z first (it could be in the stone), then X/Y above Z0.
+        # Until X, Y and Z (and A) are all known the tool is being positioned from wherever
+        # the operator left it: Z first (it could be in the stone), then X/Y/A above Z0.
         if math.isnan(start[2]) and ("X" in axes or "Y" in axes):
             raise SimulationError(
                 f"line {number}: X/Y motion before Z is set: the tool could be in the stone; "
                 "move Z up alone first"
             )
+        if math.isnan(start[2]) and "A" in axes:
+            raise SimulationError(
+                f"line {number}: A motion before Z is set: the band could turn with the tool "
+                "in the stone; move Z up alone first"
+            )
         if st.motion in (20, 30) or not end[2] >= 0:
             raise SimulationError(
-                f"line {number}: move into the stone from an unknown position; "
-                "position X, Y and Z above the stone first"
+                f"line {number}: move into the stone from an unknown position; position "
+                f"X, Y{', Z and A' if st.rotary is not None else ' and Z'} above the stone first"
             )
         if any(math.isnan(v) for v in end):
             return  # still positioning: nothing we could draw
@@ -305,7 +382,40 @@ def _move(
     else:
         if arc:
             raise SimulationError(f"line {number}: I/J/K/R words on a straight move")
-        rec.add(st, start, end, kind, number)
+        feed = None
+        if st.rotary is not None and st.inverse_time and kind == CUT and line_f is not None:
+            feed = tip_feed(start, end, line_f, st.rotary)
+        rec.add(st, start, end, kind, number, feed)
+
+
+def _rotary_rules(
+    st: _State, end: list[float], kind: int, line_f: float | None, number: int
+) -> None:
+    """What a rotary program must keep to: Y0, straight moves, a feed for every feed move
+    (its own F in G93, as LinuxCNC requires)."""
+    if abs(end[1]) > AXIS_Y_TOLERANCE:  # nan (Y not set yet) passes: it is checked when set
+        raise SimulationError(
+            f"line {number}: Y{end[1]:g} in a rotary program: the tool must stay over the "
+            "band's axis (Y0) while the band turns, else the depth into the band is wrong"
+        )
+    if st.motion in (20, 30):
+        mode = " in inverse-time mode (G93)" if st.inverse_time else ""
+        raise SimulationError(
+            f"line {number}: G{st.motion // 10} arc{mode} on a rotary program: round a band "
+            "only straight X/Z/A moves are read"
+        )
+    if kind != CUT:
+        return
+    if st.inverse_time:
+        if line_f is None:
+            raise SimulationError(
+                f"line {number}: G1 without F in inverse-time mode (G93): every feed move "
+                "must carry its own F"
+            )
+        if not (math.isfinite(line_f) and line_f > 0):
+            raise SimulationError(f"line {number}: inverse-time feed F{line_f:g} is not positive")
+    elif st.feed is None:
+        raise SimulationError(f"line {number}: cutting move before any feed rate F")
 
 
 def _arc(
@@ -386,8 +496,7 @@ def _arc_points(
     for k in range(n + 1):
         t = k / n
         ang, rad = a0 + sweep * t, r0 + (r1 - r0) * t
-        pts.append(
-            [cx + rad * math.cos(ang), cy + rad * math.sin(ang), start[2] + (end[2] - start[2]) * t]
-        )
+        z = start[2] + (end[2] - start[2]) * t
+        pts.append([cx + rad * math.cos(ang), cy + rad * math.sin(ang), z, *start[3:]])
     pts[-1] = list(end)
     return pts

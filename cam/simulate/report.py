@@ -62,6 +62,9 @@ class FidelityReport:
     rapid_cuts: tuple[tuple[int, float], ...] = ()  # (line, lowest Z) of rapids into stone
     spindle_off_cuts: tuple[int, ...] = ()  # lines cutting with the spindle stopped
     off_face_cuts: tuple[int, ...] = ()  # lines whose cut reaches past the face
+    # a rotary program: the band's diameter (mm) and the axis it was unrolled along
+    rotary_diameter: float | None = None
+    band_along: str | None = None
     # (ny, nx) bool: cells carved outside the region and its band, for the picture; not
     # part of the record
     outside_cells: np.ndarray | None = field(default=None, repr=False, compare=False)
@@ -79,6 +82,11 @@ class FidelityReport:
             + (f", IoU {self.iou:.3f}" if self.iou is not None else "")
             + (f", outside {self.outside_mm2:.3f} mm2" if self.outside_mm2 is not None else "")
         ]
+        if self.rotary_diameter is not None:
+            lines.append(
+                f"  rotary program: A axis round a band of diameter {self.rotary_diameter:.3f} "
+                f"mm, simulated on the band unrolled (along {self.band_along})"
+            )
         lines += [f"  - {r}" for r in self.reasons]
         return "\n".join(lines)
 
@@ -175,6 +183,8 @@ def compare(
         rapid_cuts=rapid,
         spindle_off_cuts=spindle,
         off_face_cuts=face,
+        rotary_diameter=motion.rotary_diameter if motion is not None else None,
+        band_along=motion.band_along if motion is not None else None,
         **area,
     )
 
