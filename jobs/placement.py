@@ -165,7 +165,21 @@ def carve_options(piece: Piece, job: Job) -> dict[str, Any]:
     except PieceError:  # carve refuses it with the same words, and the job goes to review
         face = job.face
     return {"piece": spec, "face_name": face,
-            "fit": None if wanted.mode == "explicit" else wanted.mode, "placement": given}
+            "fit": None if wanted.mode == "explicit" else wanted.mode, "placement": given,
+            **_surface_options(spec, face)}
+
+
+def _surface_options(spec: PieceSpec, face_name: str | None) -> dict[str, bool]:
+    """How the cut meets a curved face: laid onto a dome (depth from the local surface), or
+    wrapped round a bangle's band on the rotary A axis. A flat face needs neither."""
+    from cam.errors import PieceError
+    from cam.pieces.faces import get_face
+
+    try:
+        kind = get_face(spec, face_name).kind
+    except PieceError:
+        return {}
+    return {"follow_surface": kind == "dome", "wrap_band": kind == "band"}
 
 
 @dataclass(frozen=True)

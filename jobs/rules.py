@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import secrets
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select, update
 
@@ -142,14 +143,30 @@ def program_profile(ctx: Context) -> str | None:
 
 
 def machine_fit_problems(piece: Piece, machine: Machine) -> list[str]:
-    """Why ``machine`` cannot hold ``piece`` (empty when it can): envelope and axes."""
+    """Why ``machine`` cannot hold ``piece`` (empty when it can): travel and axes.
+
+    The piece as the CAM models it from its certificate is checked by
+    ``machines.profiles.job_fits`` (a disc lying on the table, a bangle on the rotary with its
+    width along X and its radius above the axis, a band needs an A axis). A piece whose
+    certificate does not describe a model is measured by its largest dimension instead.
+    """
+    from cam.errors import PieceError
+    from jobs.placement import piece_spec
     from machines.errors import MachineError
-    from machines.profiles import get_machine
+    from machines.profiles import get_machine, job_fits
 
     try:
         profile = get_machine(machine.profile)
     except MachineError as exc:
         return [str(exc)]
+    try:
+        spec = piece_spec(piece)
+    except PieceError:
+        return _certificate_fit(piece, profile)
+    return job_fits(profile, spec)
+
+
+def _certificate_fit(piece: Piece, profile: Any) -> list[str]:
     problems = []
     sizes = [Decimal(str(v)) for k, v in (piece.dimensions or {}).items()
              if k.endswith("_mm") and k not in ("thickness_mm", "inner_diameter_mm")]

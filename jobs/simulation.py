@@ -122,9 +122,13 @@ def _check(gcode: str, svg: str, program: dict[str, Any]) -> tuple[dict[str, Any
     try:
         placement = Placement(float(p.get("scale", 1.0)), float(p.get("rotation_deg", 0.0)),
                               float(p.get("offset_x", 0.0)), float(p.get("offset_y", 0.0)))
+        # a program wrapped round a bangle's band is unrolled again on the band it turns
+        band = program.get("rotary") or {}
+        rotary = ({"rotary_diameter": float(band["diameter"]),
+                   "band_along": str(band.get("along", "x"))} if band else {})
         result = check_program(gcode, svg, str(program["tool"]["name"]),
                                float(program["depth"]), placement=placement,
-                               operation=str(program.get("operation") or "engrave"))
+                               operation=str(program.get("operation") or "engrave"), **rotary)
     except (CamError, MachineError, KeyError, TypeError, ValueError) as exc:
         return {"ok": False, "reasons": [f"the program could not be simulated: {exc}"]}, b""
     report = result.report.to_dict()

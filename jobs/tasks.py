@@ -210,11 +210,26 @@ def _carve_inputs(session: Session, job: Job) -> tuple[str, dict[str, Any], str]
 
 
 def _machine_for(session: Session, piece: Piece) -> Machine:
+    """The machine the program is made for: the first that can hold the piece, those taking
+    work (idle or running) before those in maintenance or at fault, which may be back by the
+    time the job is assigned. Every machine's reasons when none can hold it."""
+    from machines.profiles import MachineStatus
+
+    def taking_work(machine: Machine) -> bool:
+        try:
+            return MachineStatus(machine.status).accepts_work
+        except ValueError:
+            return False
+
     machines = session.scalars(select(Machine).order_by(Machine.id)).all()
-    for machine in machines:
-        if not machine_fit_problems(piece, machine):
+    reasons = []
+    for machine in sorted(machines, key=lambda m: not taking_work(m)):  # stable: by id
+        problems = machine_fit_problems(piece, machine)
+        if not problems:
             return machine
-    raise Refused(f"no machine of the workshop can hold piece {piece.certificate_no}")
+        reasons.append(f"{machine.code}: {'; '.join(problems)}")
+    raise Refused(f"no machine of the workshop can hold piece {piece.certificate_no}"
+                  + (f" ({' | '.join(reasons)})" if reasons else ": the workshop has no machine"))
 
 
 def _carve(svg: str, options: dict[str, Any], _label: str = "") -> Any:

@@ -1,0 +1,93 @@
+"""A bangle's band and a buckle's dome reach the program as the stone asks: the band's job goes
+to the machine with a rotary A axis and is wrapped round it (A words, inverse-time feeds, the
+band named in the report for the simulator); the dome's cut is laid onto the dome."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from jobs.tasks import generate_program
+from workshop import artifacts
+from workshop.models import Artifact, Event, Machine
+
+BANGLE = {"inner_diameter_mm": "58.0", "thickness_mm": "8.0", "width_mm": "12.0",
+          "section": "flat"}
+BUCKLE = {"outer_diameter_mm": "30.0", "thickness_mm": "6.0", "dome_height_mm": "3.0"}
+
+
+def _job(world, number: str, shape: str, dims: dict, mass: str = "60.000") -> int:
+    from jobs.intake import register_piece
+
+    with world.session() as s:
+        register_piece(s, {"certificate_no": number, "shape": shape, "material": "软玉",
+                           "mass_g": mass, "dimensions": dims, "store_code": "SH01",
+                           "lab": "NGTC"}, world.actors["admin"])
+    [job_id] = world.order(f"PO-{number}", [{"certificate_no": number, "carving_mode": "machine",
+                                              "design_code": "D-CLOUD"}])
+    job = world.fire(job_id, "receive", "store_clerk", {"channel": "store_counter",
+                                                        "mass_g": mass})
+    assert job.state == "toolpath_pending"
+    return job_id
+
+
+def _latest(world, job_id: int, kind: str) -> bytes:
+    with world.session() as s:
+        sha = s.scalars(select(Artifact.sha256).where(Artifact.job_id == job_id,
+                                                      Artifact.kind == kind)
+                        .order_by(Artifact.id.desc())).first()
+    assert sha is not None, f"no {kind} stored"
+    return artifacts.read(world.settings, sha)
+
+
+def test_a_bangle_is_carved_on_the_rotary_machine_wrapped_round_its_band(world) -> None:
+    import json
+
+    job_id = _job(world, "NGTC-B1", "bangle", BANGLE)
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    assert world.job(job_id).state == "toolpath_ready"
+    with world.session() as s:
+        data = s.scalars(select(Event.data).where(Event.job_id == job_id,
+                                                  Event.event == "program_ready")).one()
+    assert data["machine_profile"] == "rotary-4axis-linuxcnc"  # the engraver has no A axis
+    gcode = _latest(world, job_id, "gcode").decode()
+    assert "G93" in gcode and re.search(r"\bA-?\d+\.\d+ F\d", gcode)  # turns, in inverse time
+    # the tool stays over the axis: every Y written is 0
+    code = "\n".join(line for line in gcode.splitlines() if not line.startswith("("))
+    assert {float(y) for y in re.findall(r"\bY(-?\d+\.?\d*)", code)} <= {0.0}
+    report = json.loads(_latest(world, job_id, "report"))
+    diameter = 58.0 + 2 * 8.0
+    assert report["rotary"] == {"diameter": pytest.approx(diameter), "along": "x"}
+    # the estimate holds the band's turns: at least the cut's length along the band at the feed
+    assert report["estimated_seconds"] > report["cut_length_mm"] / 2000.0 * 60.0
+
+
+def test_a_bangle_with_no_rotary_machine_in_the_workshop_goes_to_review(world) -> None:
+    with world.session() as s:
+        s.delete(s.get_one(Machine, world.machines["ROT-1"]))
+        s.commit()
+    job_id = _job(world, "NGTC-B2", "bangle", BANGLE)
+    result = generate_program(job_id, settings=world.settings, factory=world.factory)
+    assert result.startswith("refused")
+    job = world.job(job_id)
+    assert job.state == "needs_review"
+    assert "rotary A axis" in (job.review_reason or "")
+    assert "ENG-1" in (job.review_reason or "")
+
+
+def test_a_buckle_dome_is_followed_so_the_depth_is_from_the_local_surface(world) -> None:
+    import json
+
+    job_id = _job(world, "NGTC-K1", "buckle", BUCKLE, mass="8.000")
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    report = json.loads(_latest(world, job_id, "report"))
+    gcode = _latest(world, job_id, "gcode").decode()
+    depth = float(report["depth"])
+    code = "\n".join(line for line in gcode.splitlines() if not line.startswith("("))
+    zs = [float(z) for z in re.findall(r"\bZ(-?\d+\.?\d*)", code)]
+    # the cut goes down with the dome: deeper below Z0 (the crown) than the depth asked ...
+    assert min(zs) < -depth - 0.05
+    # ... and the report says nothing of a flat program on a curved face
+    assert not any("constant depth below Z0" in w for w in report["warnings"])
