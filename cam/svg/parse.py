@@ -1,8 +1,9 @@
 """Reading the SVG file: size limits, safe XML, the element index the drawing walk needs.
 
-defusedxml refuses entity declarations and external references while the parser reads
-the DTD, before any entity is expanded, so "billion laughs" and external-entity files cost
-nothing. Nesting depth and element count are checked before anything is drawn.
+Plain internal text entities are expanded before parsing (cam.svg.entities, which refuses
+external and parameter entities, nesting and growth past its caps); defusedxml then refuses
+any entity declaration and external reference left, before anything is expanded, so
+"billion laughs" and external-entity files cost nothing. Nesting depth and element count are checked before anything is drawn.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import defusedxml.ElementTree as SafeET
 
 from cam.errors import DesignError, HostileInputError
 
+from .entities import expand_entities
 from .limits import SvgLimits
 from .style import StyleSheet, local_name
 
@@ -53,12 +55,15 @@ def _check_size(size: int, limits: SvgLimits) -> None:
 
 
 def parse_xml(data: bytes | str) -> Element:
+    """The element tree of an SVG. Internal text entities (Illustrator's DOCTYPE) are
+    expanded first by cam.svg.entities, which refuses every other kind; the parser itself
+    then refuses any entity declaration and any external reference."""
+    data = expand_entities(data)
     try:
         return SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.EntitiesForbidden as exc:
         raise HostileInputError(
-            f"SVG refused: it declares XML entities ({exc.name!r}); "
-            "entities are not accepted in designs"
+            f"SVG refused: it declares XML entities ({exc.name!r}) where they cannot be read safely"
         ) from None
     except defusedxml.ExternalReferenceForbidden as exc:
         raise HostileInputError(
