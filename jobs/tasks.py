@@ -181,9 +181,14 @@ def generate_program(job_id: int, *, settings: Settings | None = None,
         job = session.get(Job, job_id)
         if job is None or job.state != State.TOOLPATH_PENDING:
             return "skipped: the job no longer waits for a program"
-        inputs = _carve_inputs(session, job)
+        try:
+            inputs = _carve_inputs(session, job)
+        except Refused as exc:  # no design, or no machine can hold the piece: to review
+            inputs = exc
     _progress("carving")
     try:
+        if isinstance(inputs, Refused):
+            raise inputs
         result = _carve(*inputs)
     except Refused as exc:
         _fire_system(settings, factory, job_id, "program_failed", {"reason": str(exc)})

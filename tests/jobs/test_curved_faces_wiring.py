@@ -91,3 +91,44 @@ def test_a_buckle_dome_is_followed_so_the_depth_is_from_the_local_surface(world)
     assert min(zs) < -depth - 0.05
     # ... and the report says nothing of a flat program on a curved face
     assert not any("constant depth below Z0" in w for w in report["warnings"])
+
+
+def test_the_bangles_rotary_program_is_simulated_round_its_band_and_may_be_approved(world):
+    from jobs.simulation import latest_report, simulate_program
+
+    job_id = _job(world, "NGTC-B3", "bangle", BANGLE)
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    assert simulate_program(job_id, settings=world.settings, factory=world.factory) == "ok"
+    with world.session() as s:
+        report = latest_report(s, world.settings, job_id)
+    assert report is not None and report["ok"] is True
+    assert report["rotary_diameter"] == pytest.approx(58.0 + 2 * 8.0)
+    assert report["outside_mm2"] == 0 and report["iou"] > 0.9
+    world.fire(job_id, "approve_program", "supervisor")
+    assert world.timeline(job_id)[-1][0] == "approve_program"
+
+
+def test_a_rotary_program_turned_off_its_place_fails_the_simulation(world) -> None:
+    from jobs.simulation import simulate_program
+    from workshop.models import Job
+
+    job_id = _job(world, "NGTC-B4", "bangle", BANGLE)
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    gcode = _latest(world, job_id, "gcode").decode()
+
+    def turned(match: re.Match) -> str:  # every A word 20 degrees further round
+        return f"A{float(match.group(1)) + 20.0:.4f}"
+
+    with world.session() as s:
+        artifacts.save(s, world.settings, re.sub(r"\bA(-?\d+\.\d+)", turned, gcode).encode(),
+                       kind="gcode", filename=f"job-{job_id}.nc", media_type="text/x-gcode",
+                       job_id=job_id)
+        s.commit()
+    result = simulate_program(job_id, settings=world.settings, factory=world.factory)
+    assert result.startswith("failed")
+    from jobs.errors import GuardFailed
+
+    with pytest.raises(GuardFailed):
+        world.fire(job_id, "approve_program", "supervisor")
+    with world.session() as s:
+        assert s.get_one(Job, job_id).state == "toolpath_ready"
