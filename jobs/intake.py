@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -129,12 +129,15 @@ def _mass_mg(value: Any, reasons: dict[str, str]) -> int:
 # ---- orders ------------------------------------------------------------------------------
 
 def accept_order(session: Session, data: Mapping[str, Any], actor: Actor,
-                 settings: Settings | None = None) -> tuple[Order, bool]:
+                 settings: Settings | None = None,
+                 before_commit: Callable[[Order], None] | None = None) -> tuple[Order, bool]:
     """Accept a paid order: (the order, True) when created, (the same order, False) when the
     identical request came before. Raises OrderConflict, InvalidPayload.
 
     With ``settings``, an order whose ``amount_paid`` covers its quote has its royalties
-    charged in the same transaction, as a payment webhook would; a repeat writes nothing."""
+    charged in the same transaction, as a payment webhook would; a repeat writes nothing.
+    ``before_commit`` is called with the new order (flushed: its jobs have ids) inside the
+    same transaction, so what it writes (the API's idempotency key) stands or falls with it."""
     digest = request_hash(data)
     reference = data.get("reference")
     if not isinstance(reference, str) or not reference.strip():
@@ -147,6 +150,9 @@ def accept_order(session: Session, data: Mapping[str, Any], actor: Actor,
         order = _build_order(session, data, digest, actor)
         if settings is not None:
             charge_if_paid(session, order, settings, dt.datetime.now(dt.UTC).date())
+        if before_commit is not None:
+            session.flush()
+            before_commit(order)
         session.commit()
     except IntegrityError:
         # a concurrent identical request won the unique reference: answer with its order

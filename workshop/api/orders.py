@@ -55,19 +55,24 @@ def _accept(principal: Principal, data: dict[str, Any], key: str | None,
     if key is not None and (stored := _replay(principal, key, digest)) is not None:
         return stored
     session = db()
-    # the intake commits the order and its jobs itself (idempotent on the reference)
-    order, created = intake.accept_order(session, data, actor_for(principal), settings())
-    response = serialize.order(session, order)
-    status = 201 if created else 200
-    if key is not None and created:
-        # the creator remembers its answer; a request that found the order already there
-        # answers 200 from the reference alone and stores nothing, so the key always replays
-        # the 201 of the creation. Stored after the order: if this write is lost, the same key
-        # still finds the order by its reference (200, the same jobs).
-        session.add(IdempotencyKey(client=principal.label, key=key, request_hash=digest,
-                                   status_code=status, response=response))
-        session.commit()
-    return response, status
+    answer: dict[str, Any] = {}
+
+    def remember(order: Any) -> None:
+        # the creator's answer is stored with the order, in its transaction: the key always
+        # replays the 201 of the creation, and a key taken meanwhile by another body undoes
+        # the order (409 below, nothing made)
+        answer.update(serialize.order(session, order))
+        if key is not None:
+            session.add(IdempotencyKey(client=principal.label, key=key, request_hash=digest,
+                                       status_code=201, response=dict(answer)))
+
+    # the intake commits the order and its jobs itself (idempotent on the reference); a
+    # request that finds the order already there answers 200 from the reference alone
+    order, created = intake.accept_order(session, data, actor_for(principal), settings(),
+                                         before_commit=remember)
+    if created:
+        return answer, 201
+    return serialize.order(session, order), 200
 
 
 @bp.post("/orders")

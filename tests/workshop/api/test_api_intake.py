@@ -167,6 +167,37 @@ def test_identical_requests_at_once_make_exactly_one_order(app, crew, session_fa
     assert _counts(session_factory)[:2] == (1, 1)
 
 
+def test_one_key_sent_at_once_with_two_orders_makes_one_of_them(app, crew, session_factory):
+    """The key is written in the order's transaction: the loser's order is undone with it, so
+    the key never points at one order while another was made under it."""
+    client = app.test_client()
+    register(client, crew, WEDDING_SET[0])
+    register(client, crew, WEDDING_SET[1])
+    headers = {**crew["platform"], "Idempotency-Key": "race-2"}
+    bodies = [order_body(f"TM-KEY-{i}", [line(WEDDING_SET[i][0])]) for i in (0, 1)] * 3
+    barrier = threading.Barrier(len(bodies))
+    answers: list[tuple[int, Any]] = []
+
+    def post(body: dict) -> None:
+        own = app.test_client()
+        barrier.wait()
+        r = own.post("/api/v1/orders", headers=headers, json=body)
+        answers.append((r.status_code, r.get_json()))
+
+    threads = [threading.Thread(target=post, args=(b,)) for b in bodies]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(answers) == len(bodies)
+    made = {a["reference"] for status, a in answers if status == 201}
+    assert len(made) == 1, answers  # one body won the key; its repeats replay its 201
+    assert all(status == 409 for status, a in answers if status != 201), answers
+    with session_factory() as s:
+        assert s.scalar(select(func.count(IdempotencyKey.id))) == 1
+    assert _counts(session_factory)[0] == 1  # the other body's order was not kept
+
+
 def _post_from_another_process(settings: Any, headers: dict, body: dict, barrier: Any,
                                results: Any) -> None:
     from workshop.app import create_app
