@@ -33,7 +33,6 @@ PREDEFINED = frozenset(["lt", "gt", "amp", "apos", "quot"])
 
 _NAME = r"[A-Za-z_:\u00C0-\uFFFF][\w.\-:\u00B7-\uFFFF]*"
 _NAME_RE = re.compile(_NAME)
-_CHAR_REF = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));")
 _BODY_TOKEN = re.compile(rf"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|&({_NAME});", re.S)
 _ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
@@ -251,27 +250,54 @@ def _entity(text: str, pos: int, entities: dict[str, str]) -> int:
     tail = re.compile(r"\s*>").match(text, close + 1)
     if tail is None:
         raise _refuse(text, pos, f"malformed declaration of entity {name!r}")
-    if "%" in raw:
-        raise _refuse(text, pos, f"entity {name!r} refers to a parameter entity: not accepted")
-    without_char_refs = _CHAR_REF.sub("", raw)
-    if "&" in without_char_refs:
-        ref = re.search(r"&[^;\s]*;?", without_char_refs)
-        raise _refuse(
-            text,
-            pos,
-            f"entity {name!r} refers to another entity ({ref.group(0) if ref else '&'!r}): "
-            "nested entities are not accepted",
-        )
-    value = _CHAR_REF.sub(lambda c: _char(text, pos, c), raw)
-    if "<" in value or "&" in value:
-        raise _refuse(
-            text,
-            pos,
-            f"entity {name!r} holds markup: only plain text entities are accepted",
-        )
+    value = _entity_value(text, pos, name, raw)
     if name not in PREDEFINED and name not in entities:  # the first declaration binds
         entities[name] = value
     return tail.end()
+
+
+_PREDEFINED_TEXT = {"lt": "<", "gt": ">", "amp": "&", "apos": "'", "quot": '"'}
+_VALUE_TOKEN = re.compile(r"&#(?:x([0-9a-fA-F]+)|([0-9]+));|&([^;\s]*);?|%|<")
+
+
+def _entity_value(text: str, pos: int, name: str, raw: str) -> str:
+    """The character data an entity's literal value stands for. A character reference is
+    expanded when the entity is declared, so one spelling '<' or '&' would be read as
+    markup where the entity is used: refused. A predefined reference (&amp; &lt; ...) stays
+    character data. Any other reference is nesting, a '%' a parameter entity: refused."""
+    out: list[str] = []
+    last = 0
+    for m in _VALUE_TOKEN.finditer(raw):
+        out.append(raw[last : m.start()])
+        last = m.end()
+        token = m.group(0)
+        if token == "%":
+            raise _refuse(text, pos, f"entity {name!r} refers to a parameter entity: not accepted")
+        if token == "<":
+            raise _refuse(
+                text, pos, f"entity {name!r} holds markup: only plain text entities are accepted"
+            )
+        if m.group(1) is not None or m.group(2) is not None:
+            char = _char(text, pos, m)
+            if char in "<&":
+                raise _refuse(
+                    text,
+                    pos,
+                    f"entity {name!r} holds markup ({token!r}): only plain text entities "
+                    "are accepted",
+                )
+            out.append(char)
+        elif m.group(3) in _PREDEFINED_TEXT and token.endswith(";"):
+            out.append(_PREDEFINED_TEXT[m.group(3)])
+        else:
+            raise _refuse(
+                text,
+                pos,
+                f"entity {name!r} refers to another entity ({token!r}): "
+                "nested entities are not accepted",
+            )
+    out.append(raw[last:])
+    return "".join(out)
 
 
 def _char(text: str, pos: int, m: re.Match[str]) -> str:

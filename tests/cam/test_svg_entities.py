@@ -86,6 +86,12 @@ def test_value_with_quotes_and_character_references():
     assert len(design.paths) == 1 and design.paths[0].element_id == "p"
 
 
+def test_predefined_references_in_a_value_stay_text():
+    subset = '<!ENTITY brand "Patchy &amp; Friends &lt;3">'
+    design = load_svg(_doc(subset, "<title>&brand;</title><rect width='5' height='5'/>"))
+    assert design.title == "Patchy & Friends <3"
+
+
 def test_first_declaration_binds_and_predefined_are_kept():
     subset = '<!ENTITY w "4">\n<!ENTITY w "9">\n<!ENTITY amp "x">'
     body = '<title>A &amp; B</title><rect width="&w;" height="&w;"/>'
