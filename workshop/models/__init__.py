@@ -25,13 +25,23 @@ from workshop.models.rights import (
     RoyaltyEntry,
     TermShare,
 )
-from workshop.models.work import Assignment, CarvingMode, Delivery, Job, Machine, Order, Tool
+from workshop.models.work import (
+    MACHINE_STATUSES,
+    Assignment,
+    CarvingMode,
+    Delivery,
+    Job,
+    Machine,
+    MachineEvent,
+    Order,
+    Tool,
+)
 
 __all__ = [
     "ApiClient", "Artifact", "Assignment", "Base", "CarvingMode", "Certificate",
     "CertificateStatus", "Delivery", "Design", "DesignSource", "Event", "IdempotencyKey", "Job",
-    "Machine", "Order", "Outbox", "OutboxStatus", "Piece", "PieceShape", "Role", "Store", "Tool",
-    "User", "utcnow",
+    "MACHINE_STATUSES", "Machine", "MachineEvent", "Order", "Outbox", "OutboxStatus", "Piece",
+    "PieceShape", "Role", "Store", "Tool", "User", "utcnow",
     # design rights and royalties
     "DesignFit", "DesignOwner", "DesignPatent", "DesignPreview", "DesignTerms", "EntryKind", "OwnerKind",
     "Payment", "PaymentKind", "RoyaltyEntry", "TermShare",

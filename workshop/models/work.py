@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workshop.models.base import Base, utcnow
@@ -83,14 +83,41 @@ class Job(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+# the values of machines.profiles.MachineStatus; the database refuses any other (CHECK)
+MACHINE_STATUSES = ("idle", "running", "maintenance", "fault")
+
+
 class Machine(Base):
+    """A machine of the workshop. Its status changes only through ``jobs.machines.set_status``,
+    which records every change as a :class:`MachineEvent`."""
+
     __tablename__ = "machines"
+    __table_args__ = (
+        CheckConstraint("status IN ('idle', 'running', 'maintenance', 'fault')", name="status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     profile: Mapped[str] = mapped_column(String(64))  # machines/data/machines/<profile>.toml
     status: Mapped[str] = mapped_column(String(20), default="idle")  # idle running maintenance fault
+
+
+class MachineEvent(Base):
+    """One recorded change of a machine's status: who, when, from, to, why (and the job whose
+    event moved it, if one did). Never updated, never deleted."""
+
+    __tablename__ = "machine_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    machine_id: Mapped[int] = mapped_column(ForeignKey("machines.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[str] = mapped_column(String(120))  # as Event.actor: "user:lin (supervisor)"
+    from_status: Mapped[str] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("jobs.id"), index=True)
 
 
 class Tool(Base):
