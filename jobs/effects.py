@@ -3,16 +3,20 @@
 Each effect named in the table has a writer here that decides whether it applies to the job
 (``generate_program`` only on the machine route; "carving started" only the first time) and
 returns the outbox rows. Nothing here talks to Redis: a transition never waits on it.
+
+``in_transaction`` is the other kind: changes beyond the job that must stand or fall with the
+transition itself (the status of the machine a job runs on), made in the same transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from jobs import machines
 from jobs.types import Context, State
 from workshop.models import CarvingMode, Outbox, Piece, Store
 
-__all__ = ["GENERATE_PROGRAM", "NOTIFY", "SIMULATE_PROGRAM", "WRITERS", "write"]
+__all__ = ["GENERATE_PROGRAM", "NOTIFY", "SIMULATE_PROGRAM", "WRITERS", "in_transaction", "write"]
 
 GENERATE_PROGRAM = "generate_program"
 NOTIFY = "notify"
@@ -97,3 +101,11 @@ def write(ctx: Context, names: tuple[str, ...]) -> list[Outbox]:
     rows = [row for name in names for row in WRITERS[name](ctx)]
     ctx.session.add_all(rows)
     return rows
+
+
+def in_transaction(ctx: Context, event: str) -> None:
+    """What ``event`` changes beyond the job, in the job's transaction: the machine of the
+    job's assignment runs on start and resume, is idle after pause and finish, and at fault
+    after a fault (jobs/machines.py). A refusal here (a machine in maintenance or at fault
+    cannot run) refuses the event: nothing of it is written."""
+    machines.follow_job_event(ctx, event)

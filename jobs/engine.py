@@ -4,8 +4,9 @@ Order of checks (the first that fails answers, and nothing is written): the job 
 payload is valid, the actor's role may fire the event, the caller's version is the job's, the
 job's state allows it, the guard passes. Then: the action, the new state, the version bump (the
 UPDATE itself is guarded by the version: two concurrent fires cannot both win), an appended
-Event, and the effects written to the outbox. States in AUTO_FOLLOW fire their next event at
-once, as the system, in the same transaction.
+Event, the status of the job's machine (jobs/machines.py), and the effects written to the
+outbox. States in AUTO_FOLLOW fire their next event at once, as the system, in the same
+transaction.
 
 This is the only module that assigns ``Job.state``.
 """
@@ -125,6 +126,7 @@ def _apply(ctx: Context, transition: Transition, *, write_effects: bool = True) 
     recorded = {k: v for k, v in ctx.data.items() if k not in SECRET_FIELDS and k != "note"}
     recorded.update(ctx.recorded)
     _append_event(ctx, transition.event, source, target, note, recorded)
+    effects.in_transaction(ctx, transition.event)
     if write_effects:
         effects.write(ctx, transition.effects)
     follow = AUTO_FOLLOW.get(State(target))

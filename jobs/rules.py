@@ -118,6 +118,10 @@ def check_assign(ctx: Context) -> None:
         if made_for and made_for != machine.profile:
             problems.append(f"the program was generated for {made_for}, this machine is "
                             f"{machine.profile}; re-route to generate it again")
+        from jobs.machines import not_taking_work  # in maintenance or at fault: since, why
+
+        if (out_of_work := not_taking_work(ctx.session, machine)) is not None:
+            problems.append(out_of_work)
         if problems:
             raise GuardFailed(f"{machine.code} cannot carve this piece: {'; '.join(problems)}",
                               problems=problems)

@@ -112,6 +112,14 @@ def test_start_fault_and_finish_at_the_machine(client_as, seeded, settings) -> N
     assert 'data-event="fault"' in page and "Machine fault" in page
     desk.fire_as_supervisor(seeded, settings, job_id, "release")
     assert desk.job_row(seeded, job_id).state == "carving"
+    # the machine stays at fault until the operator says it is mended
+    refused = post("resume")
+    assert refused.status_code == 409
+    assert "ENG-1 is at fault" in refused.get_data(as_text=True)
+    assert desk.job_row(seeded, job_id).state == "carving"
+    cleared = client.post(f"/cnc/machines/{eng}/status",
+                          data={"csrf_token": csrf, "status": "idle", "reason": "bit replaced"})
+    assert cleared.status_code == 302
     assert post("resume").status_code == 302
     assert post("finish").status_code == 302
     assert desk.job_row(seeded, job_id).state == "carved"

@@ -3,10 +3,14 @@ workflow -> commit -> redirect)."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from jobs import machines
 from jobs.engine import allowed_events
+from jobs.errors import InvalidPayload, NotAllowed, WorkflowError
 from workshop.cnc import progress, queue
 from workshop.cnc.setup import setup_sheet
 from workshop.models import Job, Machine
@@ -21,9 +25,8 @@ STATION = "cnc"
 # the operator's buttons, in the order they are offered; "fault" puts the job on hold with its
 # reason until a supervisor releases it (docs/workflow.md)
 ACTIONS = ("approve_program", "start", "resume", "pause", "fault", "finish", "submit_qc")
-# what the machine is doing after each action (its status is the machine's, not the job's)
-MACHINE_STATUS = {"start": "running", "resume": "running", "pause": "idle", "fault": "fault",
-                  "finish": "idle"}
+# what the operator may set a machine to by hand; running follows the jobs' start and resume
+MACHINE_STATUSES = ("idle", "maintenance", "fault")
 
 
 def _job_or_404(job_id: int) -> Job:
@@ -38,6 +41,8 @@ def _job_or_404(job_id: int) -> Job:
 def index():  # type: ignore[no-untyped-def]
     return render_template("cnc/queue.html", queues=queue.machine_queues(db(), settings()),
                            upcoming=queue.upcoming(db(), settings()),
+                           last_change=machines.latest_events(db()),
+                           settable=MACHINE_STATUSES,
                            machine_status_label=machine_status_label)
 
 
@@ -66,8 +71,7 @@ def _action_label(event: str) -> str:
 def fire(job_id: int, event: str):  # type: ignore[no-untyped-def]
     if event not in ACTIONS:
         raise ActionRefused(_("Unknown action: %(event)s", event=event), 404)
-    found = _job_or_404(job_id)
-    machine_id = _assigned_machine(found)
+    _job_or_404(job_id)
     note = (request.form.get("note") or "").strip()
     if event == "fault":
         reason = (request.form.get("reason") or "").strip()
@@ -78,25 +82,47 @@ def fire(job_id: int, event: str):  # type: ignore[no-untyped-def]
         fire_from_form(job_id, "fault", {"reason": reason})
     else:
         fire_from_form(job_id, event, {"note": note} if note else {})
-    _set_machine_status(machine_id, MACHINE_STATUS.get(event))
+    # the machine's status follows the job's event in the engine's own transaction
     flash(_("Done: %(event)s.", event=_action_label(event)), "success")
     return redirect(url_for("cnc.job", job_id=job_id))
 
 
-def _assigned_machine(job: Job) -> int | None:
-    from workshop.supervisor.queries import active_assignment
-
-    current = active_assignment(db(), job.id)
-    return current.machine_id if current is not None else None
-
-
-def _set_machine_status(machine_id: int | None, status: str | None) -> None:
-    if machine_id is None or status is None:
-        return
+@bp.post("/machines/<int:machine_id>/status")
+@station_required(STATION)
+def machine_status(machine_id: int):  # type: ignore[no-untyped-def]
+    """Set a machine idle, in maintenance or at fault, with the reason; recorded."""
     machine = db().get(Machine, machine_id)
-    if machine is not None and machine.status != status:
-        machine.status = status
+    if machine is None:
+        abort(404, description=_("No machine %(id)s.", id=machine_id))
+    status = (request.form.get("status") or "").strip()
+    reason = (request.form.get("reason") or "").strip()
+    if status not in MACHINE_STATUSES:
+        _refuse(_("Choose idle, maintenance or fault."), 422)
+    if status != "idle" and not reason:
+        _refuse(_("Give the reason: what is wrong, what is being done."), 422)
+    principal = current_principal()
+    assert principal is not None
+    try:
+        changed = machines.set_status(db(), machine, status, actor(principal), reason)
         db().commit()
+    except WorkflowError as exc:
+        db().rollback()
+        _refuse(exc.message, 403 if isinstance(exc, NotAllowed)
+                else 422 if isinstance(exc, InvalidPayload) else 409)
+    label = machine_status_label(status)
+    if changed:
+        flash(_("%(machine)s is now %(status)s.", machine=machine.code, status=label), "success")
+    else:
+        flash(_("%(machine)s was %(status)s already.", machine=machine.code, status=label),
+              "info")
+    return redirect(url_for("cnc.index", _anchor=f"machine-{machine.code}"))
+
+
+def _refuse(message: str, status: int) -> NoReturn:
+    flash(message, "error")
+    refused = ActionRefused(message, status)
+    refused.flashed = True
+    raise refused
 
 
 @bp.get("/jobs/<int:job_id>/files/<sha256>")

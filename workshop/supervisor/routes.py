@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from jobs import machines as machine_status
 from jobs.certificates import CERTIFICATE_CODE
 from jobs.engine import allowed_events
 from workshop.cnc import progress
@@ -55,9 +56,13 @@ def index():  # type: ignore[no-untyped-def]
     filters = _filters()
     columns = queries.board(db(), settings(), filters, utcnow())
     stores = db().scalars(select(Store).order_by(Store.code)).all()
+    machine_loads, _artisans = queries.loads(db(), settings())
     return render_template("supervisor/board.html", columns=columns, filters=filters,
                            stores=stores, due_filters=DUE_FILTERS,
-                           total=sum(len(c) for c in columns.values()))
+                           total=sum(len(c) for c in columns.values()),
+                           machine_loads=machine_loads,
+                           machine_changes=machine_status.latest_events(db()),
+                           machine_status_label=views.machine_status_label)
 
 
 @bp.get("/jobs/<int:job_id>")
