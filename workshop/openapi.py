@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from jobs.states import COMMON_FIELDS, TRANSITIONS
 from jobs.types import State
 from workshop.errors import Invalid
-from workshop.models import CarvingMode, Delivery, DesignSource, PieceShape
+from workshop.models import MACHINE_STATUSES, CarvingMode, Delivery, DesignSource, PieceShape
 
 __all__ = ["OPERATIONS", "SCHEMAS", "build_document", "validate"]
 
@@ -304,6 +304,46 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     }, ("id", "type", "order_reference", "amount", "currency"), closed=False, examples=[{
         "id": "evt_20261125_0001", "type": "payment.succeeded",
         "order_reference": "TM-2026-000123", "amount": "2680.00", "currency": "CNY"}]),
+    # ---- machines and their status ----------------------------------------------------------
+    "Machine": _obj({
+        "id": {"type": "integer"},
+        "code": {"type": "string"},
+        "name": {"type": "string"},
+        "profile": {"type": "string", "description": "machines/data/machines/<profile>.toml"},
+        "status": {"type": "string", "enum": list(MACHINE_STATUSES)},
+        "accepts_work": {"type": "boolean",
+                         "description": "idle or running: jobs may be assigned to it"},
+        "since": {"type": ["string", "null"], "format": "date-time",
+                  "description": "when the status was set (null: never changed)"},
+        "reason": {"type": "string", "description": "why, as recorded with the change"},
+        "axes": {"type": ["string", "null"], "description": "XYZ or XYZA (rotary)"},
+        "tools_loaded": {"type": "array", "items": _obj({
+            "slot": {"type": "integer"}, "name": {"type": "string"}}, ("slot", "name"))},
+        "changed": {"type": "boolean",
+                    "description": "in the answer to a status change: false when it already was"},
+    }, ("id", "code", "status", "since", "reason"), closed=False),
+    "MachineList": _obj({"items": {"type": "array", "items": _ref("Machine")}}, ("items",),
+                        closed=False),
+    "MachineStatusIn": _obj({
+        "status": {"type": "string", "enum": list(MACHINE_STATUSES)},
+        "reason": _str(2000, 0, description="required for maintenance and fault"),
+    }, ("status",), examples=[
+        {"status": "maintenance", "reason": "spindle bearings replaced, back on Friday"},
+        {"status": "idle", "reason": "bit replaced, test cut fine"}]),
+    "MachineEvent": _obj({
+        "id": {"type": "integer"},
+        "at": {"type": "string", "format": "date-time"},
+        "actor": {"type": "string"},
+        "from_status": {"type": "string"},
+        "to_status": {"type": "string"},
+        "reason": {"type": "string"},
+        "job_id": {"type": ["integer", "null"],
+                   "description": "the job whose event moved the machine, if one did"},
+    }, ("at", "actor", "from_status", "to_status", "reason"), closed=False),
+    "MachineEventList": _obj({
+        "machine": {"type": "string"}, "status": {"type": "string"},
+        "items": {"type": "array", "items": _ref("MachineEvent"),
+                  "description": "newest first"}}, ("items",), closed=False),
     "PaymentRecorded": _obj({
         "event_id": {"type": "string"}, "kind": {"type": "string"},
         "order_reference": {"type": "string"}, "recorded": {"type": "boolean"},
@@ -341,6 +381,8 @@ COMMON_ERRORS = {
 STAFF = [{"staffToken": []}]
 ANY_CALLER = [{"staffToken": []}, {"apiKey": []}, {"apiKeyHeader": []}]
 JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+MACHINE_ID = {"name": "machine_id", "in": "path", "required": True,
+              "schema": {"type": "integer"}}
 
 
 def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -517,6 +559,37 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
                       "422": _error("missing parameter, or the design is not offered on "
                                     "this piece")},
     }),
+    ("get", "/machines", {
+        "operationId": "listMachines", "tags": ["machines"], "security": STAFF,
+        "summary": "The machines: profile, axes, tools loaded, status since when and why",
+        "responses": {"200": {"description": "every machine", **_json("MachineList")}},
+    }),
+    ("post", "/machines/{machine_id}/status", {
+        "operationId": "setMachineStatus", "tags": ["machines"], "security": STAFF,
+        "parameters": [MACHINE_ID],
+        "summary": "Set a machine idle, running, in maintenance or at fault (recorded)",
+        "description": "Roles: admin, supervisor, cnc_operator. Maintenance and fault need a "
+                       "reason. A machine in maintenance or at fault takes no jobs and does "
+                       "not run until it is set idle. The same status again changes nothing "
+                       "(`changed`: false). Jobs move their machine themselves: start and "
+                       "resume run it, pause and finish leave it idle, a fault stops it.",
+        "requestBody": {"required": True, **_json("MachineStatusIn")},
+        "responses": {"200": {"description": "the machine after the change", **_json("Machine")},
+                      "404": _error("no such machine"),
+                      "409": _error("not possible from the current status (running from "
+                                    "maintenance or fault: set it idle first)"),
+                      "422": _error("unknown status, or no reason for maintenance or fault")},
+    }),
+    ("get", "/machines/{machine_id}/events", {
+        "operationId": "listMachineEvents", "tags": ["machines"], "security": STAFF,
+        "parameters": [MACHINE_ID, _query("limit", {"type": "integer", "minimum": 1,
+                                                     "maximum": 500}, "rows (default 50)")],
+        "summary": "The machine's recorded status changes, newest first: who, when, from, to, "
+                   "why, and the job that moved it",
+        "responses": {"200": {"description": "the changes", **_json("MachineEventList")},
+                      "404": _error("no such machine"),
+                      "422": _error("invalid limit or unknown parameter")},
+    }),
     ("post", "/payments", {
         "operationId": "paymentEvent", "tags": ["payments"],
         "security": [{"platformSignature": []}],
@@ -553,7 +626,7 @@ def build_document(server_url: str = "/") -> dict[str, Any]:
         },
         "servers": [{"url": server_url}],
         "tags": [{"name": t} for t in ("auth", "pieces", "orders", "jobs", "artifacts",
-                                            "designs", "quotes", "payments")],
+                                            "designs", "quotes", "payments", "machines")],
         "paths": paths,
         "components": {
             "schemas": SCHEMAS,

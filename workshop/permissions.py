@@ -44,6 +44,10 @@ ACTIONS: dict[str, frozenset[str]] = {
     "designs.create": MANAGERS | {PLATFORM},
     "quotes.read": STAFF | {PLATFORM},
     "statements.read": MANAGERS,
+    # machines and their status: every member of staff reads them; those who run or manage
+    # the machines set one in maintenance or at fault and back to idle (jobs/machines.py)
+    "machines.read": STAFF,
+    "machines.set_status": MANAGERS | {Role.CNC_OPERATOR},
 }
 
 # station (blueprint) -> roles that may open it; the public pages need no login

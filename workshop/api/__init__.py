@@ -1,6 +1,6 @@
 """The JSON API under /api/v1 and its OpenAPI document at /api/openapi.json.
 
-One module per resource (tokens, pieces, orders, jobs, artifacts); shared plumbing in ``base``.
+One module per resource (tokens, pieces, orders, jobs, machines, artifacts); shared plumbing in ``base``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         certificates,
         designs,
         jobs,
+        machines,
         orders,
         payments,
         pieces,
