@@ -38,6 +38,13 @@ class Settings:
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_sender: str = "workshop@example.invalid"
+    # none | starttls (upgrade on the submission port, 587) | tls (implicit TLS, port 465);
+    # a login is only ever sent over TLS. smtp_ca_file: a CA bundle for a private relay's
+    # certificate (empty: the system's)
+    smtp_security: str = "none"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_ca_file: str = ""
     # the platform's webhook receiver for notifications (empty: not sent) and its shared secret
     platform_webhook_url: str = ""
     platform_webhook_secret: str = ""
@@ -95,6 +102,10 @@ def load(env: dict[str, str] | None = None, **overrides: object) -> Settings:
         "smtp_host": env.get("SMTP_HOST", ""),
         "smtp_port": int(env.get("SMTP_PORT", "25")),
         "smtp_sender": env.get("SMTP_SENDER", "workshop@example.invalid"),
+        "smtp_security": env.get("SMTP_SECURITY", "none").strip().lower(),
+        "smtp_username": env.get("SMTP_USERNAME", ""),
+        "smtp_password": env.get("SMTP_PASSWORD", ""),
+        "smtp_ca_file": env.get("SMTP_CA_FILE", ""),
         "platform_webhook_url": env.get("PLATFORM_WEBHOOK_URL", ""),
         "platform_webhook_secret": env.get("PLATFORM_WEBHOOK_SECRET", ""),
         "public_base_url": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
@@ -109,7 +120,21 @@ def load(env: dict[str, str] | None = None, **overrides: object) -> Settings:
         "return_shipping": Decimal(env.get("RETURN_SHIPPING", "20.00")),
     }
     values.update(overrides)
+    _check_smtp(values)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+SMTP_SECURITY = ("none", "starttls", "tls")
+
+
+def _check_smtp(values: dict[str, object]) -> None:
+    security = values.get("smtp_security", "none")
+    if security not in SMTP_SECURITY:
+        raise ValueError(f"SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, "
+                         f"got {security!r}")
+    if values.get("smtp_username") and security == "none":
+        raise ValueError("SMTP_USERNAME is set but SMTP_SECURITY is none: the password would "
+                         "cross the network in clear; set SMTP_SECURITY=starttls or tls")
 
 
 def child_env(**overrides: str) -> dict[str, str]:
