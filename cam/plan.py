@@ -85,14 +85,14 @@ def plan_program(design: Design, options: PlanOptions) -> Program:
         linker = Linker(options.safe_z, settings)
         linker.cut_all(contours, order, 0.0, depths)
     linker.finish()
-    toolpath = Toolpath(
+    toolpath = Toolpath.from_arrays(
         operation=options.operation,
         tool=options.tool,
         params=options.params,
         depth=options.depth,
         passes=len(depths),
         safe_z=options.safe_z,
-        moves=linker.moves,
+        arrays=linker.arrays(),
     )
     return _program(design, options, toolpath, warnings)
 
@@ -113,7 +113,7 @@ def _program(
     design: Design, options: PlanOptions, toolpath: Toolpath, warnings: list[str]
 ) -> Program:
     """One operation's toolpath as a whole program, with its cut and rapid lengths."""
-    cut, rapid = move_lengths(toolpath.moves)
+    cut, rapid = move_lengths(toolpath.move_arrays())
     return Program(
         job=options.job,
         design=design.title,

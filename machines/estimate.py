@@ -19,20 +19,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 import numpy as np
 
-from cam.toolpath import Move, MoveKind, Program, Toolpath
+from cam.toolpath import Move, MoveArrays, MoveKind, Program, Toolpath
 from machines.profiles import MachineProfile
 
 __all__ = ["Estimate", "estimate", "expand_moves", "move_arrays"]
 
-_KIND_CODE = {MoveKind.RAPID: 0, MoveKind.LINEAR: 1, MoveKind.ARC_CW: 2, MoveKind.ARC_CCW: 3}
 _AXES = "xyz"
-_KIND, _FEED = attrgetter("kind"), attrgetter("feed")
-_XYZ = (attrgetter("x"), attrgetter("y"), attrgetter("z"))
-_IJ = (attrgetter("i"), attrgetter("j"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +50,12 @@ class _Segments:
     stop_before: np.ndarray  # (m,) bool: the machine is at rest before this segment
 
 
-def move_arrays(moves: Sequence[Move]) -> tuple[np.ndarray, ...]:
+def move_arrays(moves: Sequence[Move] | Toolpath) -> tuple[np.ndarray, ...]:
     """(kind codes (n,) int8, end points (n, 3), arc centre offsets (n, 2), feeds (n,) with
-    NaN where a move has none). One C-level pass per attribute: this runs on every move of
-    every program, several times (estimate, extent, post)."""
-    n = len(moves)
-    kind = np.fromiter(map(_KIND_CODE.__getitem__, map(_KIND, moves)), dtype=np.int8, count=n)
-    end = np.empty((n, 3))
-    ij = np.empty((n, 2))
-    for col, get in enumerate(_XYZ):
-        end[:, col] = np.fromiter(map(get, moves), dtype=np.float64, count=n)
-    for col, get in enumerate(_IJ):
-        ij[:, col] = np.fromiter(map(get, moves), dtype=np.float64, count=n)
-    feeds = [np.nan if f is None else f for f in map(_FEED, moves)]
-    feed = np.fromiter(feeds, dtype=np.float64, count=n)
-    return kind, end, ij, feed
+    NaN where a move has none), as `cam.toolpath.MoveArrays` holds them. Given a toolpath,
+    its own columns when it has them (no `Move` objects made)."""
+    a = moves.move_arrays() if isinstance(moves, Toolpath) else MoveArrays.from_moves(moves)
+    return a.kind, a.xyz, a.ij, a.feed
 
 
 def expand_moves(
@@ -116,7 +102,7 @@ def expand_moves(
 
 
 def _toolpath_segments(tp: Toolpath, start: np.ndarray, chord: float) -> tuple[np.ndarray, ...]:
-    kind, end, ij, feed = move_arrays(tp.moves)
+    kind, end, ij, feed = move_arrays(tp)
     prev = np.vstack([start[None, :], end[:-1]])
     pure_z = np.all(np.isclose(prev[:, :2], end[:, :2], rtol=0, atol=1e-9), axis=1)
     default = np.where(pure_z & (end[:, 2] < prev[:, 2]), tp.params.plunge_feed, tp.params.feed)
@@ -133,11 +119,11 @@ def _program_segments(program: Program, machine: MachineProfile) -> tuple[_Segme
     changes = dwells = 0
     previous: Toolpath | None = None
     for n, tp in enumerate(program.toolpaths):
-        if not tp.moves:
+        if not tp.move_count():
             continue
         if here is None:
-            first = tp.moves[0]
-            here = np.array([first.x, first.y, tp.safe_z], dtype=float)
+            first = tp.move_arrays().xyz[0]
+            here = np.array([first[0], first[1], tp.safe_z], dtype=float)
             pts.append(here[None, :])
         p, f, r = _toolpath_segments(tp, here, chord)
         new_tool = previous is None or previous.tool.name != tp.tool.name

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 import numpy as np
 import shapely
@@ -20,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from cam.arcs import Arc, arc_sweep
 from cam.ops.passes import CutSettings, Prepared, approach_offset, cut_contour, prepare_contours
 from cam.ordering import Order
-from cam.toolpath import Move, MoveKind
+from cam.toolpath import KIND_CODES, Move, MoveArrays, MoveBuffer, MoveKind
 
 __all__ = ["AIR_CLEARANCE", "Contour", "Linker", "move_lengths", "oriented", "start_after"]
 
@@ -29,6 +28,8 @@ __all__ = ["AIR_CLEARANCE", "Contour", "Linker", "move_lengths", "oriented", "st
 # down through their own cleared ring at the plunge feed too: no vertical move below this
 # height is ever faster than the plunge feed.
 AIR_CLEARANCE = 0.5
+_RAPID, _LINEAR = KIND_CODES[MoveKind.RAPID], KIND_CODES[MoveKind.LINEAR]
+_ARC_CW, _ARC_CCW = KIND_CODES[MoveKind.ARC_CW], KIND_CODES[MoveKind.ARC_CCW]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ def oriented(contour: Contour, reverse: bool, vertex: int) -> np.ndarray:
 
 
 class Linker:
-    """Accumulates the moves of one toolpath.
+    """Accumulates the moves of one toolpath (in `buffer`; `arrays()` hands them over).
 
     stay_down_within: the tool-centre area of a pocket (its first offset). Between two contours
     cut below the first level, the tool may skip the retract and rapid when the straight link
@@ -63,7 +64,7 @@ class Linker:
     ) -> None:
         self.safe_z = safe_z
         self.s = settings
-        self.moves: list[Move] = []
+        self.buffer = MoveBuffer()
         self._fits: dict[object, list] = {}  # arcs fitted per oriented contour, reused per level
         self._end: tuple[float, float] | None = None  # where the last contour stopped, still down
         self._area = stay_down_within
@@ -87,15 +88,16 @@ class Linker:
             if self._end is not None and self._link_down(x, y, top):
                 return
             self.finish()
-            self.moves.append(Move(MoveKind.RAPID, x, y, self.safe_z))
+            out = self.buffer
+            out.add(_RAPID, x, y, self.safe_z)
             clear = AIR_CLEARANCE  # below this, even through cleared stone, at the plunge feed
             if clear < self.safe_z:
-                self.moves.append(Move(MoveKind.LINEAR, x, y, clear, self.s.feed))
-            self.moves.append(Move(MoveKind.LINEAR, x, y, -top, self.s.plunge_feed))
+                out.add(_LINEAR, x, y, clear, self.s.feed)
+            out.add(_LINEAR, x, y, -top, self.s.plunge_feed)
 
         cache = self._fits if key is not None else None
         self._end = cut_contour(
-            pts, closed, top, depths, self.s, self.moves, approach, cache, key, prepared
+            pts, closed, top, depths, self.s, self.buffer, approach, cache, key, prepared
         )
 
     def _link_down(self, x: float, y: float, top: float) -> bool:
@@ -108,9 +110,9 @@ class Linker:
         ):
             return False
         z = min(-top + AIR_CLEARANCE, 0.0, self.safe_z)
-        self.moves.append(Move(MoveKind.LINEAR, ex, ey, z, self.s.feed))
-        self.moves.append(Move(MoveKind.LINEAR, x, y, z, self.s.feed))
-        self.moves.append(Move(MoveKind.LINEAR, x, y, -top, self.s.plunge_feed))
+        self.buffer.add(_LINEAR, ex, ey, z, self.s.feed)
+        self.buffer.add(_LINEAR, x, y, z, self.s.feed)
+        self.buffer.add(_LINEAR, x, y, -top, self.s.plunge_feed)
         self._end = None
         return True
 
@@ -118,8 +120,12 @@ class Linker:
         """Retract straight up to safe_z from wherever the last contour stopped."""
         if self._end is not None:
             ex, ey = self._end
-            self.moves.append(Move(MoveKind.LINEAR, ex, ey, self.safe_z, self.s.feed))
+            self.buffer.add(_LINEAR, ex, ey, self.safe_z, self.s.feed)
             self._end = None
+
+    def arrays(self) -> MoveArrays:
+        """Every move so far, as columns (`cam.toolpath.MoveArrays`)."""
+        return self.buffer.arrays()
 
     def cut_all(
         self, contours: Sequence[Contour], order: Order, top: float, depths: Sequence[float]
@@ -180,23 +186,22 @@ def start_after(ring: np.ndarray, offset: float) -> np.ndarray:
     return np.concatenate([point[None, :], ring[i + 1 :], ring[: i + 1]])
 
 
-def move_lengths(moves: Sequence[Move]) -> tuple[float, float]:
+def move_lengths(moves: Sequence[Move] | MoveArrays) -> tuple[float, float]:
     """(feed-move length, rapid length), XYZ mm, counted from the first move's position."""
-    if not moves:
+    arrays = moves if isinstance(moves, MoveArrays) else MoveArrays.from_moves(moves)
+    n = len(arrays)
+    if not n:
         return 0.0, 0.0
-    n = len(moves)
-    xyz = np.empty((n, 3))
-    for k, name in enumerate(("x", "y", "z")):
-        xyz[:, k] = np.fromiter(map(attrgetter(name), moves), dtype=np.float64, count=n)
-    kinds = [m.kind for m in moves[1:]]
+    xyz = arrays.xyz
+    kinds = arrays.kind[1:]
     step = np.diff(xyz, axis=0)
     d = np.sqrt((step**2).sum(axis=1))
-    rapid_mask = np.fromiter((k is MoveKind.RAPID for k in kinds), dtype=bool, count=n - 1)
-    for k, kind in enumerate(kinds):
-        if kind is MoveKind.ARC_CW or kind is MoveKind.ARC_CCW:
-            m = moves[k + 1]
-            px, py = xyz[k, 0], xyz[k, 1]
-            arc = Arc(m.x, m.y, px + m.i, py + m.j, kind is MoveKind.ARC_CW)
-            planar = abs(arc_sweep(px, py, arc)) * math.hypot(m.i, m.j)
-            d[k] = math.hypot(planar, step[k, 2])
+    rapid_mask = kinds == _RAPID
+    for k in np.flatnonzero(kinds >= _ARC_CW).tolist():
+        x, y = float(xyz[k + 1, 0]), float(xyz[k + 1, 1])
+        i, j = float(arrays.ij[k + 1, 0]), float(arrays.ij[k + 1, 1])
+        px, py = xyz[k, 0], xyz[k, 1]
+        arc = Arc(x, y, px + i, py + j, int(kinds[k]) == _ARC_CW)
+        planar = abs(arc_sweep(px, py, arc)) * math.hypot(i, j)
+        d[k] = math.hypot(planar, step[k, 2])
     return float(d[~rapid_mask].sum()), float(d[rapid_mask].sum())

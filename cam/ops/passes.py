@@ -29,7 +29,7 @@ from operator import sub
 import numpy as np
 
 from cam.arcs import Arc, Line, fit_arcs, fit_arcs_many
-from cam.toolpath import Move, MoveKind
+from cam.toolpath import KIND_CODES, Move, MoveBuffer, MoveKind
 
 __all__ = [
     "CutSettings",
@@ -43,7 +43,8 @@ __all__ = [
 
 # A contour shorter than this is a dot: plunged and retracted (mm; below machine resolution).
 MIN_CONTOUR_LENGTH = 1e-4
-_LINEAR = MoveKind.LINEAR
+_LINEAR = KIND_CODES[MoveKind.LINEAR]
+_ARC_CW, _ARC_CCW = KIND_CODES[MoveKind.ARC_CW], KIND_CODES[MoveKind.ARC_CCW]
 _SAME = 1e-6  # mm: arc lengths closer than this (a nanometre) are the same station
 _SMALL = 48  # contours up to this many points are prepared in plain Python
 
@@ -83,43 +84,47 @@ def _between(z0: float, z1: float, t: float) -> float:
 
 def _small_polyline(
     pts: list[list[float]], closed: bool
-) -> tuple[list[tuple[float, float]], list[float]]:
+) -> tuple[list[float], list[float], list[float]]:
     """Plain Python for a few points: numpy's per-call cost would dominate."""
     xs, ys = [p[0] for p in pts], [p[1] for p in pts]
     steps = list(map(math.hypot, map(sub, xs[1:], xs[:-1]), map(sub, ys[1:], ys[:-1])))
     if not steps or min(steps) > _SAME:  # no duplicates to drop: every point, summed in order
-        xy, cum = list(zip(xs, ys, strict=True)), list(accumulate(steps, initial=0.0))
+        cum = list(accumulate(steps, initial=0.0))
     else:
-        xy, cum = _without_duplicates(pts)
-    if closed and len(xy) > 1:
-        if math.hypot(xy[-1][0] - xy[0][0], xy[-1][1] - xy[0][1]) <= _SAME:
-            xy.pop()
+        xs, ys, cum = _without_duplicates(pts)
+    if closed and len(xs) > 1:
+        if math.hypot(xs[-1] - xs[0], ys[-1] - ys[0]) <= _SAME:
+            xs.pop()
+            ys.pop()
             cum.pop()
-        total = cum[-1] + math.hypot(xy[0][0] - xy[-1][0], xy[0][1] - xy[-1][1])
-        xy.append(xy[0])
+        total = cum[-1] + math.hypot(xs[0] - xs[-1], ys[0] - ys[-1])
+        xs.append(xs[0])
+        ys.append(ys[0])
         cum.append(total)
-    return xy, cum or [0.0]
+    return xs, ys, cum or [0.0]
 
 
-def _without_duplicates(
-    pts: list[list[float]],
-) -> tuple[list[tuple[float, float]], list[float]]:
+def _without_duplicates(pts: list[list[float]]) -> tuple[list[float], list[float], list[float]]:
     """Points and running lengths, skipping each point within _SAME of the last one kept."""
-    xy: list[tuple[float, float]] = []
+    xs: list[float] = []
+    ys: list[float] = []
     cum: list[float] = []
     total = 0.0
     for x, y in pts:
-        if xy:
-            d = math.hypot(x - xy[-1][0], y - xy[-1][1])
+        if xs:
+            d = math.hypot(x - xs[-1], y - ys[-1])
             if d <= _SAME:  # consecutive duplicates would make zero-length segments
                 continue
             total += d
-        xy.append((x, y))
+        xs.append(x)
+        ys.append(y)
         cum.append(total)
-    return xy, cum
+    return xs, ys, cum
 
 
-def _large_polyline(pts: np.ndarray, closed: bool) -> tuple[list[tuple[float, float]], list[float]]:
+def _large_polyline(
+    pts: np.ndarray, closed: bool
+) -> tuple[list[float], list[float], list[float], np.ndarray]:
     if len(pts) > 1:  # consecutive duplicates would make zero-length segments
         step = np.hypot(*np.diff(pts, axis=0).T)
         pts = pts[np.concatenate([[True], step > _SAME])]
@@ -128,48 +133,62 @@ def _large_polyline(pts: np.ndarray, closed: bool) -> tuple[list[tuple[float, fl
             pts = pts[:-1]
         pts = np.vstack([pts, pts[:1]])
     seg = np.hypot(*np.diff(pts, axis=0).T) if len(pts) > 1 else np.zeros(0)
-    xy = [(x, y) for x, y in pts.tolist()]
-    return xy, np.concatenate([[0.0], np.cumsum(seg)]).tolist()
+    cum = np.concatenate([[0.0], np.cumsum(seg)]).tolist()
+    return pts[:, 0].tolist(), pts[:, 1].tolist(), cum, pts
 
 
 class _Polyline:
-    """Arc-length lookup on a contour; closed contours repeat their first point at the end."""
+    """Arc-length lookup on a contour; closed contours repeat their first point at the end.
+    Vertex k is (xs[k], ys[k]) at arc length cum[k]."""
+
+    __slots__ = ("xs", "ys", "cum", "length", "closed", "_array")
 
     def __init__(self, points: np.ndarray, closed: bool) -> None:
         pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        self._array: np.ndarray | None = None
         if len(pts) <= _SMALL:
-            self.xy, self.cum = _small_polyline(pts.tolist(), closed)
+            self.xs, self.ys, self.cum = _small_polyline(pts.tolist(), closed)
         else:
-            self.xy, self.cum = _large_polyline(pts, closed)
+            self.xs, self.ys, self.cum, self._array = _large_polyline(pts, closed)
         self.length = self.cum[-1]
         self.closed = closed
 
+    def array(self) -> np.ndarray:
+        """(n, 2) the vertices (a closed contour's first one repeated at the end)."""
+        if self._array is None:
+            self._array = np.column_stack([self.xs, self.ys]).reshape(-1, 2)
+        return self._array
+
     def at(self, u: float) -> tuple[float, float]:
         """The point at arc length u (0 <= u <= length)."""
-        cum, xy = self.cum, self.xy
+        cum, xs, ys = self.cum, self.xs, self.ys
         i = bisect_right(cum, u) - 1
         if i >= len(cum) - 1:
-            return xy[-1]
+            return xs[-1], ys[-1]
         if i < 0:
-            return xy[0]
+            return xs[0], ys[0]
         t = (u - cum[i]) / (cum[i + 1] - cum[i])
-        (x0, y0), (x1, y1) = xy[i], xy[i + 1]
+        x0, y0, x1, y1 = xs[i], ys[i], xs[i + 1], ys[i + 1]
         return (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
 
-    def stations(self, u0: float, u1: float) -> list[tuple[float, float, float]]:
-        """(x, y, distance from u0) of the vertices strictly between u0 and u1, then u1."""
-        cum, xy = self.cum, self.xy
-        out: list[tuple[float, float, float]] = []
+    def stations(self, u0: float, u1: float) -> tuple[list[float], list[float], list[float]]:
+        """(xs, ys, distances from u0) of the vertices strictly between u0 and u1, then u1."""
+        cum = self.cum
         # vertices within _SAME of either end are that end: no zero-length moves
         if u1 >= u0:
-            for i in range(bisect_right(cum, u0 + _SAME), bisect_left(cum, u1 - _SAME)):
-                out.append((xy[i][0], xy[i][1], cum[i] - u0))
+            a, b = bisect_right(cum, u0 + _SAME), bisect_left(cum, u1 - _SAME)
+            xs, ys = self.xs[a:b], self.ys[a:b]
+            d = [c - u0 for c in cum[a:b]]
         else:
-            for i in range(bisect_left(cum, u0 - _SAME) - 1, bisect_right(cum, u1 + _SAME) - 1, -1):
-                out.append((xy[i][0], xy[i][1], u0 - cum[i]))
+            a, b = bisect_right(cum, u1 + _SAME), bisect_left(cum, u0 - _SAME)
+            # the same vertices as walking down from b - 1 to a
+            xs, ys = self.xs[a:b][::-1], self.ys[a:b][::-1]
+            d = [u0 - c for c in cum[a:b][::-1]]
         x, y = self.at(u1)
-        out.append((x, y, abs(u1 - u0)))
-        return out
+        xs.append(x)
+        ys.append(y)
+        d.append(abs(u1 - u0))
+        return xs, ys, d
 
 
 Prepared = _Polyline  # what `prepare_contours` hands back, opaque to callers
@@ -182,11 +201,11 @@ class _Cutter:
         self,
         line: _Polyline,
         settings: CutSettings,
-        out: list[Move],
+        out: MoveBuffer,
         approach: Callable[[float, float], None],
     ) -> None:
         self.line, self.s, self.out, self.approach = line, settings, out, approach
-        self.x, self.y = line.xy[0]
+        self.x, self.y = line.xs[0], line.ys[0]
         self._fitted: list[tuple[Line | Arc, int]] | None = None
         self._has_arcs = False
         self.cache: dict[object, list[tuple[Line | Arc, int]]] | None = None
@@ -198,10 +217,12 @@ class _Cutter:
         if self.line.closed and length > 0:
             u %= length
         self.x, self.y = self.line.at(u)
+        if isinstance(self.out, _ListBuffer):
+            self.out.flush()  # the approach may append to the same list
         self.approach(self.x, self.y)
 
     def plunge(self, z: float) -> None:
-        self.out.append(Move(_LINEAR, self.x, self.y, z, self.s.plunge_feed))
+        self.out.add(_LINEAR, self.x, self.y, z, self.s.plunge_feed)
 
     def leg(self, u0: float, u1: float, z0: float, z1: float) -> None:
         """Along the contour from arc length u0 to u1 (open coordinates), Z linear z0 -> z1.
@@ -211,18 +232,16 @@ class _Cutter:
         u0, u1 = min(max(u0, 0.0), length), min(max(u1, 0.0), length)
         if abs(u1 - u0) <= _SAME:
             return
-        st = self.line.stations(u0, u1)
+        xs, ys, ds = self.line.stations(u0, u1)
         total = abs(u1 - u0)
         out = self.out
         if z0 == z1:
-            feed = self.s.feed
-            for x, y, _ in st:
-                out.append(Move(_LINEAR, x, y, z1, feed))
+            out.run(xs, ys, z1, self.s.feed)
         else:
             feed = self.s.ramp_feed
-            for x, y, d in st:
-                out.append(Move(_LINEAR, x, y, _between(z0, z1, d / total), feed))
-        self.x, self.y = st[-1][0], st[-1][1]
+            for x, y, d in zip(xs, ys, ds, strict=True):
+                out.add(_LINEAR, x, y, _between(z0, z1, d / total), feed)
+        self.x, self.y = xs[-1], ys[-1]
 
     def cyclic_leg(self, s0: float, s1: float, z0: float, z1: float) -> None:
         """Round a closed contour from s0 to s1 (any real numbers, s1 > s0), Z linear."""
@@ -247,12 +266,12 @@ class _Cutter:
             self._fitted = self.cache[self.key]
             self._has_arcs = bool(self._fitted)
         if self._fitted is None:
-            xy = self.line.xy
+            line = self.line
             tol = self.s.arc_tolerance
             fitted: list[tuple[Line | Arc, int]] = []
-            if tol is not None and len(xy) >= 4:
-                pts = np.array(xy[:-1] if self.line.closed else xy)
-                fitted = _on_vertices(fit_arcs(pts, self.line.closed, tol), xy)
+            if tol is not None and len(line.xs) >= 4:
+                pts = line.array()[:-1] if line.closed else line.array()
+                fitted = _on_vertices(fit_arcs(pts, line.closed, tol), line.xs, line.ys)
             self._has_arcs = any(isinstance(el, Arc) for el, _ in fitted)
             self._fitted = fitted if self._has_arcs else []
             if self.cache is not None:
@@ -261,7 +280,8 @@ class _Cutter:
 
     def flat_forward(self, u_end: float, z: float) -> None:
         """From vertex 0 forward to arc length u_end at constant Z, arcs where fitted."""
-        cum, xy, out, feed = self.line.cum, self.line.xy, self.out, self.s.feed
+        line, out, feed = self.line, self.out, self.s.feed
+        cum = line.cum
         last = 0
         for el, j in self._elements() or ():
             if cum[j] > u_end + 1e-12:
@@ -270,25 +290,26 @@ class _Cutter:
             last = j
         stop = bisect_left(cum, u_end - _SAME, last + 1)
         if stop > last + 1:
-            out.extend([Move(_LINEAR, x, y, z, feed) for x, y in xy[last + 1 : stop]])
-            self.x, self.y = xy[stop - 1]
-        x, y = self.line.at(u_end)  # a vertex within _SAME of u_end is this point
+            out.run(line.xs[last + 1 : stop], line.ys[last + 1 : stop], z, feed)
+            self.x, self.y = line.xs[stop - 1], line.ys[stop - 1]
+        x, y = line.at(u_end)  # a vertex within _SAME of u_end is this point
         if (x, y) != (self.x, self.y):
-            out.append(Move(_LINEAR, x, y, z, feed))
+            out.add(_LINEAR, x, y, z, feed)
         self.x, self.y = x, y
 
     def flat_backward(self, z: float) -> None:
         """From the last vertex back to vertex 0 of an open contour, arcs where fitted."""
         els = self._elements()
-        xy = self.line.xy
+        xs, ys = self.line.xs, self.line.ys
         feed = self.s.feed
         if els is None:
-            self.out.extend([Move(_LINEAR, x, y, z, feed) for x, y in xy[-2::-1]])
-            self.x, self.y = xy[0]
+            self.out.run(xs[-2::-1], ys[-2::-1], z, feed)
+            self.x, self.y = xs[0], ys[0]
             return
         for k in range(len(els) - 1, -1, -1):
             el, _ = els[k]
-            sx, sy = xy[els[k - 1][1]] if k > 0 else xy[0]
+            v = els[k - 1][1] if k > 0 else 0
+            sx, sy = xs[v], ys[v]
             if isinstance(el, Arc):
                 back: Line | Arc = Arc(sx, sy, el.cx, el.cy, not el.clockwise)
             else:
@@ -297,10 +318,10 @@ class _Cutter:
 
     def _emit(self, el: Line | Arc, z: float, feed: float) -> None:
         if isinstance(el, Arc):
-            kind = MoveKind.ARC_CW if el.clockwise else MoveKind.ARC_CCW
-            self.out.append(Move(kind, el.x, el.y, z, feed, el.cx - self.x, el.cy - self.y))
+            kind = _ARC_CW if el.clockwise else _ARC_CCW
+            self.out.add(kind, el.x, el.y, z, feed, el.cx - self.x, el.cy - self.y)
         else:
-            self.out.append(Move(_LINEAR, el.x, el.y, z, feed))
+            self.out.add(_LINEAR, el.x, el.y, z, feed)
         self.x, self.y = el.x, el.y
 
 
@@ -317,27 +338,27 @@ def prepare_contours(
     tol = settings.arc_tolerance
     if tol is None:
         return lines
-    todo: list[tuple[object, list[tuple[float, float]], np.ndarray, bool]] = []
+    todo: list[tuple[object, _Polyline, np.ndarray, bool]] = []
     for line, (_, closed, key) in zip(lines, contours, strict=True):
-        if key in cache or line.length < MIN_CONTOUR_LENGTH or len(line.xy) < 4:
+        if key in cache or line.length < MIN_CONTOUR_LENGTH or len(line.xs) < 4:
             continue  # cached, a dot or too few vertices: cut_contour fits nothing new
-        xy = line.xy
-        todo.append((key, xy, np.array(xy[:-1] if closed else xy), closed))
+        todo.append((key, line, line.array()[:-1] if closed else line.array(), closed))
     fits = fit_arcs_many([(pts, closed) for _, _, pts, closed in todo], tol)
-    for (key, xy, _, _), elements in zip(todo, fits, strict=True):
-        fitted = _on_vertices(elements, xy)
+    for (key, line, _, _), elements in zip(todo, fits, strict=True):
+        fitted = _on_vertices(elements, line.xs, line.ys)
         cache[key] = fitted if any(isinstance(el, Arc) for el, _ in fitted) else []
     return lines
 
 
-def _on_vertices(elements: list[Line | Arc], xy: list[tuple[float, float]]) -> list:
+def _on_vertices(elements: list[Line | Arc], xs: list[float], ys: list[float]) -> list:
     """Pair each element with the index of the vertex it ends on ([] if one does not)."""
     out: list[tuple[Line | Arc, int]] = []
     j = 1
+    n = len(xs)
     for el in elements:
-        while j < len(xy) and xy[j] != (el.x, el.y):
+        while j < n and (xs[j] != el.x or ys[j] != el.y):
             j += 1
-        if j == len(xy):
+        if j == n:
             return []  # not on our vertices: fall back to lines rather than guess
         out.append((el, j))
         j += 1
@@ -350,13 +371,14 @@ def cut_contour(
     top: float,
     depths: Sequence[float],
     settings: CutSettings,
-    out: list[Move],
+    out: MoveBuffer | list[Move],
     approach: Callable[[float, float], None],
     fit_cache: dict[object, list[tuple[Line | Arc, int]]] | None = None,
     fit_key: object = None,
     prepared: Prepared | None = None,
 ) -> tuple[float, float]:
-    """Append the cutting moves of one contour to `out`; return where the tool stops (XY).
+    """Append the cutting moves of one contour to `out` (a `MoveBuffer`, or a list of
+    `Move`); return where the tool stops (XY).
 
     points: (n, 2) float tool-centre positions, machine mm; a closed contour's first point is
     not repeated. The cut is organised around points[0]: closed contours finish their ramps
@@ -367,7 +389,8 @@ def cut_contour(
     prepared: this contour's entry from `prepare_contours`, which saves building it again.
     """
     line = prepared if prepared is not None else _Polyline(points, closed)
-    cutter = _Cutter(line, settings, out, approach)
+    buffer = out if isinstance(out, MoveBuffer) else _ListBuffer(out)
+    cutter = _Cutter(line, settings, buffer, approach)
     cutter.cache, cutter.key = fit_cache, fit_key
     if line.length < MIN_CONTOUR_LENGTH:
         cutter.begin(0.0)
@@ -376,7 +399,26 @@ def cut_contour(
         _cut_closed(cutter, top, depths)
     else:
         _cut_open(cutter, top, depths)
+    if isinstance(buffer, _ListBuffer):
+        buffer.flush()
     return cutter.x, cutter.y
+
+
+class _ListBuffer(MoveBuffer):
+    """A `MoveBuffer` that hands its moves to a list of `Move`: flushed before the caller's
+    `approach` runs (it may append its own moves to the same list) and at the end."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, target: list[Move]) -> None:
+        super().__init__()
+        self.target = target
+
+    def flush(self) -> None:
+        if len(self):
+            self.target.extend(self.moves())
+            for column in (self.kind, self.x, self.y, self.z, self.feed, self.i, self.j):
+                column.clear()
 
 
 def approach_offset(

@@ -116,8 +116,8 @@ def vcarve_toolpath(
     deepest = max((float(d.max()) for d in depths), default=0.0)
     if rings:
         deepest = options.max_depth
-    tp = Toolpath(
-        "vcarve", tool, params, max(deepest, 1e-6), len(levels), options.safe_z, linker.moves
+    tp = Toolpath.from_arrays(
+        "vcarve", tool, params, max(deepest, 1e-6), len(levels), options.safe_z, linker.arrays()
     )
     return tp, warnings
 
@@ -208,7 +208,7 @@ def _cut_chain(
     """Down on the chain's first point, along it with Z following the depth, up again. The
     feed is lowered where Z changes fast so Z never moves faster than the plunge feed."""
     linker.finish()
-    m = linker.moves
+    m = linker.buffer
     x0, y0 = float(pts[0, 0]), float(pts[0, 1])
     m.append(Move(MoveKind.RAPID, x0, y0, safe_z))
     if AIR_CLEARANCE < safe_z:

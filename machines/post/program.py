@@ -7,9 +7,9 @@ from operator import attrgetter
 
 import numpy as np
 
-from cam.toolpath import Move, MoveKind, Program, Toolpath
+from cam.toolpath import Move, MoveArrays, MoveKind, Program, Toolpath
 from machines.errors import PostError
-from machines.estimate import Estimate, estimate, move_arrays
+from machines.estimate import Estimate, estimate
 from machines.post.base import GENERATOR, VERSION, Dialect, Writer, check_finite, utc_stamp
 from machines.post.runs import Prepared, write_feed_run
 from machines.profiles import MachineProfile
@@ -33,9 +33,9 @@ def write_program(
 
     estimated: `machines.estimate.estimate(program, machine)` when the caller already has it
     (the header prints it); computed here otherwise."""
-    if not program.toolpaths or not any(tp.moves for tp in program.toolpaths):
+    if not program.toolpaths or not any(tp.move_count() for tp in program.toolpaths):
         raise PostError("program has no moves: nothing to cut")
-    arrays = [move_arrays(tp.moves) for tp in program.toolpaths]
+    arrays = [tp.move_arrays() for tp in program.toolpaths]
     if not all(_finite(tp, a) for tp, a in zip(program.toolpaths, arrays, strict=True)):
         check_finite(program)  # says which move
     body = Writer(program, machine, dialect)
@@ -43,7 +43,7 @@ def write_program(
         body.emit(line)
     previous: Toolpath | None = None
     for n, tp in enumerate(program.toolpaths, 1):
-        if not tp.moves:
+        if not len(arrays[n - 1]):
             continue  # an operation that found nothing to cut needs no tool change
         _start_toolpath(body, tp, previous, n)
         _moves(body, tp, arrays[n - 1])
@@ -85,29 +85,31 @@ def _start_toolpath(w: Writer, tp: Toolpath, previous: Toolpath | None, n: int) 
     w.comment(f"Operation {n}: {tp.operation}, passes {tp.passes}, depth {tp.depth:.3f} mm")
 
 
-def _finite(tp: Toolpath, arrays: tuple[np.ndarray, ...]) -> bool:
+def _finite(tp: Toolpath, arrays: MoveArrays) -> bool:
     """Whether every coordinate and every given feed of the toolpath is a finite number."""
-    _, end, ij, _ = arrays
-    if not (np.isfinite(end).all() and np.isfinite(ij).all()):
+    if not (np.isfinite(arrays.xyz).all() and np.isfinite(arrays.ij).all()):
         return False
-    feeds = [0.0 if f is None else f for f in map(_FEED, tp.moves)]
+    moves = tp.made_moves()
+    if moves is None:  # columns from a planner: NaN is "no feed", never a feed given as NaN
+        return not np.isinf(arrays.feed).any()
+    feeds = [0.0 if f is None else f for f in map(_FEED, moves)]
     return bool(np.isfinite(np.fromiter(feeds, dtype=np.float64, count=len(feeds))).all())
 
 
-def _moves(w: Writer, tp: Toolpath, arrays: tuple[np.ndarray, ...]) -> None:
+def _moves(w: Writer, tp: Toolpath, arrays: MoveArrays) -> None:
     """The toolpath's moves: runs of feed moves in bulk where `write_feed_run` can, rapids
     (and any run it declines) move by move."""
-    kind, end, ij, feed = arrays
+    kind = arrays.kind
     cutting = kind != _RAPID_CODE
     cuts = np.flatnonzero(cutting[1:] != cutting[:-1]) + 1
     bounds = [0, *cuts.tolist(), len(kind)]
-    moves = tp.moves
-    prep = Prepared(kind, end, ij, feed, tp) if cutting.any() else None
+    moves = tp.made_moves()
+    prep = Prepared(kind, arrays.xyz, arrays.ij, arrays.feed, tp) if cutting.any() else None
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         if prep is not None and cutting[a] and b - a >= MIN_RUN:
             if write_feed_run(w, prep, a, b, tp):
                 continue
-        for move in moves[a:b]:
+        for move in moves[a:b] if moves is not None else arrays.to_moves(a, b):
             _move(w, move, tp)
 
 
