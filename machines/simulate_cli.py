@@ -8,7 +8,9 @@ The tool's name resolves through the workshop's library (`machines.tools`), whic
 command lives here and not in `cam`.
 
 A program carved on a piece is judged on that piece's face: `--piece SHAPE:key=value,...` and
-`--face NAME` as for `run.py cam`. On a bangle's band (a rotary program: A words, G93) the
+`--face NAME` as for `run.py cam`. On a domed face (a buckle's dome) the stone starts from the
+dome's surface, depths are measured from it, and the cut must stay on the face's outline.
+On a bangle's band (a rotary program: A words, G93) the
 band's diameter comes from the piece and the program is replayed on the band unrolled; a bare
 rotary program needs `--band-diameter MM`.
 """
@@ -34,7 +36,7 @@ from cam.errors import CamError, DesignError
 from cam.ops.regions import fill_geometry
 from cam.pieces import Face, PieceSpec, get_face
 from cam.plan import OPERATIONS, place_design
-from cam.simulate import DEFAULT_TOLERANCE, SimulationResult, simulate
+from cam.simulate import DEFAULT_TOLERANCE, SimulationResult, Surface, simulate
 from cam.svg import load_svg
 from cam.toolpath import Placement, Tool
 from machines.carve import _piece as piece_arg  # the same SHAPE:key=value syntax as `cam`
@@ -136,6 +138,8 @@ def simulate_files(
     operation: str = "engrave",
     rotary_diameter: float | None = None,
     band_along: str = "x",
+    surface: Surface | None = None,
+    outline: BaseGeometry | None = None,
 ) -> SimulationResult:
     """`check_program` on files. Raises CamError / MachineError / OSError."""
     return check_program(
@@ -150,6 +154,8 @@ def simulate_files(
         operation=operation,
         rotary_diameter=rotary_diameter,
         band_along=band_along,
+        surface=surface,
+        outline=outline,
     )
 
 
@@ -166,6 +172,8 @@ def check_program(
     operation: str = "engrave",
     rotary_diameter: float | None = None,
     band_along: str = "x",
+    surface: Surface | None = None,
+    outline: BaseGeometry | None = None,
 ) -> SimulationResult:
     """Simulate `gcode` and judge it against the design `svg` (bytes, text or path; None:
     shown, never approved) placed as the program was planned. `tool` is a library name or a
@@ -176,6 +184,14 @@ def check_program(
     ("x" for a bangle's band face, as `machines.carve` wraps). It is then judged on the band
     unrolled, where the placement, `face` and the design live; without the band it is
     refused (`SimulationError`).
+
+    A program carved on a domed face is judged on the stone's `surface`, a function z(x, y)
+    (numpy arrays in and out; Z0 at the crown, negative where the dome falls; a piece's
+    `Face.surface_z`): the map starts from it over `face` (the face's box, `Face.bounds`;
+    None: the cuts' extent), and every depth is measured from the surface under the tool,
+    so a program laid onto the dome (`follow_surface`) passes and a flat one is refused
+    for cutting air. `outline` (`Face.boundary`) is where the stone is: stone removed past
+    it (the rim, a hole) is a cut past the face's edge.
 
     Engraving is judged by the design's paths (region, and full depth along every path);
     pockets and profiles by the stone their fills allow to go (region and depth only: a
@@ -201,6 +217,8 @@ def check_program(
         tolerance=tolerance,
         rotary_diameter=rotary_diameter,
         band_along=band_along,
+        surface=surface,
+        outline=outline,
     )
 
 
@@ -264,6 +282,8 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         face, diameter, along = band_of(args.piece, name, args.band_diameter, args.band_along)
         if box is None and face is not None:
             box = face.bounds  # the face (a band unrolled): cuts past its edge are refused
+        # a dome: the stone starts from its surface, and the cut must stay on its outline
+        dome = face if face is not None and face.kind == "dome" else None
         result = simulate_files(
             Path(args.program),
             Path(args.design) if args.design else None,
@@ -276,6 +296,8 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
             operation=args.op,
             rotary_diameter=diameter,
             band_along=along,
+            surface=dome.surface_z if dome is not None else None,
+            outline=dome.boundary if dome is not None else None,
         )
         _write_outputs(args, result, face)
     except (CamError, MachineError, OSError, UnicodeDecodeError, ValueError) as exc:

@@ -27,6 +27,7 @@ from cam.simulate.report import (
     engrave_region,
     polylines,
 )
+from cam.simulate.surface import Surface, surface_grid
 from cam.simulate.tools import ToolShape, cut_radius, shape_of
 from cam.toolpath import Tool
 
@@ -40,6 +41,7 @@ __all__ = [
     "Motion",
     "SimulationError",
     "SimulationResult",
+    "Surface",
     "ToolShape",
     "compare",
     "cut_radius",
@@ -103,6 +105,8 @@ def simulate(
     min_iou: float = DEFAULT_MIN_IOU,
     rotary_diameter: float | None = None,
     band_along: str = "x",
+    surface: Surface | None = None,
+    outline: BaseGeometry | None = None,
 ) -> SimulationResult:
     """Cut `gcode_text` with `tool` on `face` (xmin, ymin, xmax, ymax, machine mm) and check it.
 
@@ -111,7 +115,12 @@ def simulate(
     of `design_paths` (objects with `.points`/`.closed`, or (n, 2) arrays); with neither the
     report cannot be ok; `min_iou` > 0 also requires that much overlap of carved and
     region cells (by default the overlap is only reported).
-    `initial` is the stone's (ny, nx) surface, flat Z0 by default.
+    `initial` is the stone's (ny, nx) surface, flat Z0 by default. `surface` is the stone's
+    top as a function z(x, y) (arrays in and out; Z0 at the crown, negative where it falls),
+    for a program laid onto a curved face: the map starts from it, and every depth (too deep,
+    full depth along the paths, the region the groove may take) is measured from the surface
+    under the tool (`cam.simulate.surface`). `outline` (a shapely polygon, the face's shape)
+    is where the stone is: stone removed past it is a cut past the face's edge.
     A rotary program (A words, G93) is read round a band of `rotary_diameter` mm wrapped along
     `band_along` (as `cam.rotary` wraps it) and replayed on the unrolled band: `face`, the
     design and the picture are then in the unrolled band's coordinates.
@@ -123,10 +132,14 @@ def simulate(
         if initial is not None:
             raise ValueError("an initial surface needs the face it covers")
         face = fit_face(motion, design_paths, shape.radius + FIT_MARGIN)
+    if surface is not None and initial is not None:
+        raise ValueError("give the stone's surface as `initial` or as `surface`, not both")
     hm = Heightmap.for_face(face, resolution, initial)
+    if surface is not None:
+        hm.initial[...] = hm.z[...] = surface_grid(surface, *hm.centres())
     off_face = hm.sweep(motion.start, motion.end, shape)
     if region is None and design_paths is not None:
-        region = engrave_region(design_paths, shape, depth)
+        region = engrave_region(design_paths, shape, depth, surface)
     report = compare(
         hm,
         region,
@@ -137,6 +150,8 @@ def simulate(
         motion=motion,
         off_face=off_face,
         min_iou=min_iou,
+        surface=surface,
+        outline=outline,
     )
     image = render_png(hm, depth=depth, highlight=report.outside_cells) if png else b""
     return SimulationResult(hm, report, image, motion)

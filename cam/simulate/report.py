@@ -28,8 +28,9 @@ from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from cam.simulate.gcode import Motion
-from cam.simulate.heightmap import Heightmap
+from cam.simulate.heightmap import Heightmap, _split
 from cam.simulate.probe import tool_heights_at
+from cam.simulate.surface import Surface, shifted_groove, surface_at, uphill
 from cam.simulate.tools import ToolShape
 
 __all__ = ["FidelityReport", "compare", "engrave_region", "polylines"]
@@ -65,6 +66,8 @@ class FidelityReport:
     # a rotary program: the band's diameter (mm) and the axis it was unrolled along
     rotary_diameter: float | None = None
     band_along: str | None = None
+    # depths measured from a curved surface (a dome), not from a flat stone at Z0
+    curved_surface: bool = False
     # (ny, nx) bool: cells carved outside the region and its band, for the picture; not
     # part of the record
     outside_cells: np.ndarray | None = field(default=None, repr=False, compare=False)
@@ -87,6 +90,10 @@ class FidelityReport:
                 f"  rotary program: A axis round a band of diameter {self.rotary_diameter:.3f} "
                 f"mm, simulated on the band unrolled (along {self.band_along})"
             )
+        if self.curved_surface:
+            lines.append(
+                "  on a curved face: depths measured from the stone's surface under the tool"
+            )
         lines += [f"  - {r}" for r in self.reasons]
         return "\n".join(lines)
 
@@ -104,9 +111,15 @@ def polylines(paths: Iterable[Any]) -> list[np.ndarray]:
     return out
 
 
-def engrave_region(paths: Iterable[Any], shape: ToolShape, depth: float) -> BaseGeometry:
+def engrave_region(
+    paths: Iterable[Any], shape: ToolShape, depth: float, surface: Surface | None = None
+) -> BaseGeometry:
     """The stone an engraving of `paths` at `depth` removes: the paths buffered by the width
-    of the groove at that depth (polygonal, so very slightly inside the true region)."""
+    of the groove at that depth (polygonal, so very slightly inside the true region).
+
+    On a curved `surface` (depth below the local surface, the tool dropped onto the stone)
+    the groove each point leaves on its slope is added: it lies a little uphill of the path
+    (`cam.simulate.surface`)."""
     radius = shape.width_radius(depth)
     if radius <= 0:
         raise ValueError(f"depth must be positive, got {depth!r}")
@@ -118,6 +131,8 @@ def engrave_region(paths: Iterable[Any], shape: ToolShape, depth: float) -> Base
         parts.append(geom.buffer(radius, quad_segs=16))
     if not parts:
         raise ValueError("no design paths to engrave")
+    if surface is not None:
+        parts.append(shifted_groove(polylines(paths), shape, depth, surface))
     return shapely.union_all(parts)
 
 
@@ -134,10 +149,16 @@ def compare(
     eps: float = DEFAULT_EPS,
     depth_tolerance: float = DEFAULT_DEPTH_TOLERANCE,
     min_iou: float = DEFAULT_MIN_IOU,
+    surface: Surface | None = None,
+    outline: BaseGeometry | None = None,
 ) -> FidelityReport:
     """Check the carved `heightmap` against `design_region` (None: the outside check cannot
     be made, and the report is not ok). `paths` (design polylines) and `shape` enable the
-    full-depth check; `motion` (and `off_face`, from `Heightmap.sweep`) the motion checks."""
+    full-depth check; `motion` (and `off_face`, from `Heightmap.sweep`) the motion checks.
+
+    `surface` is the stone's z(x, y) the map started from (its `initial`): depths are then
+    measured from the surface under the tool, exactly at the tip and the path's points.
+    `outline` is the face's shape: stone removed past it is a cut past the face's edge."""
     if not depth > 0 or tolerance < 0:
         raise ValueError(f"depth must be > 0 and tolerance >= 0, got {depth!r}, {tolerance!r}")
     removed = heightmap.removed
@@ -147,7 +168,7 @@ def compare(
     if motion is not None and len(motion):
         # the tip itself is the deepest point of the tool; a sharp V-bit's tip may pass
         # between cell centres, so the moves are read as well as the map
-        max_depth = max(max_depth, _tip_depth(heightmap, motion))
+        max_depth = max(max_depth, _tip_depth(heightmap, motion, surface))
     reasons: list[str] = []
     if max_depth > depth + depth_tolerance:
         reasons.append(
@@ -158,10 +179,24 @@ def compare(
     uncut = None
     if paths is not None:
         floor = depth - depth_tolerance
-        uncut = _uncut_length(heightmap, paths, shape, floor, tolerance, motion)
+        uncut, air = _uncut_length(
+            heightmap, paths, shape, floor, tolerance, motion, surface, depth
+        )
         if uncut > 0:
-            reasons.append(f"{uncut:.2f} mm of the design's paths are not cut to full depth")
+            below = " below the stone's surface" if surface is not None else ""
+            reasons.append(
+                f"{uncut:.2f} mm of the design's paths are not cut to full depth{below}"
+                + (
+                    f"; along {air:.2f} mm the tool passes above the stone (cutting air "
+                    "where the surface falls away: the program does not follow it)"
+                    if air > 0
+                    else ""
+                )
+            )
     rapid, spindle, face = _motion_checks(motion, off_face, float(heightmap.initial.max()))
+    past = 0.0
+    if outline is not None:
+        face, past = _past_outline(heightmap, carved, outline, shape, motion, face)
     if rapid:
         reasons.append(
             f"{len(rapid)} rapid move(s) into the stone, first at line {rapid[0][0]} "
@@ -169,8 +204,10 @@ def compare(
         )
     if spindle:
         reasons.append(f"cutting with the spindle stopped, first at line {spindle[0]}")
-    if face:
-        reasons.append(f"cut reaches past the edge of the face, first at line {face[0]}")
+    if face or past > 0:
+        outside = f", {past:.3f} mm2 past its outline" if past > 0 else ""
+        first = f", first at line {face[0]}" if face else ""
+        reasons.append(f"cut reaches past the edge of the face{outside}{first}")
     return FidelityReport(
         ok=not reasons,
         reasons=tuple(reasons),
@@ -185,6 +222,7 @@ def compare(
         off_face_cuts=face,
         rotary_diameter=motion.rotary_diameter if motion is not None else None,
         band_along=motion.band_along if motion is not None else None,
+        curved_surface=surface is not None,
         **area,
     )
 
@@ -267,44 +305,63 @@ def _uncut_length(
     floor: float,
     lateral: float,
     motion: Motion | None,
-) -> float:
-    """Length of design path where the tool never came within `lateral` mm at `floor` depth.
+    surface: Surface | None = None,
+    depth: float = 0.0,
+) -> tuple[float, float]:
+    """Length of design path where the tool never came within `lateral` mm at `floor` depth,
+    and the part of it where the tool went below the stone's top but not into the stone
+    under the path (it cut air: the surface falls away there).
 
     With the motion and the tool, each sample of the path is measured exactly against the
-    moves (`probe`). Without, from the cell holding it, allowing for the depth the tool's
-    profile loses between the path and the cell's centre (coarse for sharp V-bits)."""
+    moves (`probe`); on a curved `surface` at the point uphill of it where the tool, dropped
+    onto the slope and lowered `depth`, cuts deepest. Without, from the cell holding it,
+    allowing for the depth the tool's profile loses between the path and the cell's centre
+    (coarse for sharp V-bits)."""
     lines = polylines(paths)
     if not lines:
-        return 0.0
+        return 0.0, 0.0
     step = hm.resolution
     sampled = [_resample(pts, step) for pts in lines]
     samples = np.concatenate([s for s, _ in sampled])
     weight = np.concatenate([w for _, w in sampled])
+    air = np.zeros(len(samples), dtype=bool)
     if motion is not None and shape is not None and len(motion):
         top = float(hm.initial.max())
-        surface = _initial_at(hm, samples)
-        surface[np.isnan(hm.sample(samples))] = np.nan  # off the map: never counted as cut
+        if surface is not None:
+            slope, u = uphill(surface, samples)
+            samples = samples + shape.on_slope(depth, slope).contact[:, None] * u
+            surface_z = surface_at(surface, samples)
+        else:
+            surface_z = _initial_at(hm, samples)
+        surface_z[np.isnan(hm.sample(samples))] = np.nan  # off the map: never counted as cut
         reached = tool_heights_at(
             samples, motion.start, motion.end, shape, top=top, lateral=lateral
         )
-        got = surface - np.minimum(surface, reached)
+        got = surface_z - np.minimum(surface_z, reached)
+        air = (reached < top) & ~(got > DEFAULT_EPS)
     else:
         off = step * math.sqrt(0.5) + lateral
         slack = 0.0 if shape is None else float(shape.profile(np.array(off)))
         got = hm.sample(samples) + slack
     short = ~(got >= floor)  # nan (off the map) counts as uncut
-    return float(weight[short].sum())
+    return float(weight[short].sum()), float(weight[short & air].sum())
 
 
-def _tip_depth(hm: Heightmap, motion: Motion) -> float:
+def _tip_depth(hm: Heightmap, motion: Motion, surface: Surface | None = None) -> float:
     """Deepest the tool's tip went below the stone's surface under it, over every move's ends
-    (a straight move is lowest at one of them)."""
-    ends = np.concatenate([motion.start, motion.end])
+    (a straight move is lowest at one of them; on a curved surface, at a piece's ends,
+    pieces as long as a cell)."""
+    if surface is None:
+        ends = np.concatenate([motion.start, motion.end])
+    else:
+        a, b = _split(motion.start, motion.end, hm.resolution, math.inf)
+        ends = np.concatenate([a, b])
     below = ends[:, 2] < float(hm.initial.max())
     if not below.any():
         return 0.0
     low = ends[below]
-    return float(max((_initial_at(hm, low[:, :2]) - low[:, 2]).max(), 0.0))
+    under = _initial_at(hm, low[:, :2]) if surface is None else surface_at(surface, low[:, :2])
+    return float(max((under - low[:, 2]).max(), 0.0))
 
 
 def _initial_at(hm: Heightmap, xy: np.ndarray) -> np.ndarray:
@@ -313,6 +370,36 @@ def _initial_at(hm: Heightmap, xy: np.ndarray) -> np.ndarray:
     i = np.clip(np.floor((xy[:, 0] - hm.xmin) / hm.resolution), 0, nx - 1).astype(np.int64)
     j = np.clip(np.floor((xy[:, 1] - hm.ymin) / hm.resolution), 0, ny - 1).astype(np.int64)
     return hm.initial[j, i]
+
+
+def _past_outline(
+    hm: Heightmap,
+    carved: np.ndarray,
+    outline: BaseGeometry,
+    shape: ToolShape | None,
+    motion: Motion | None,
+    face: tuple[int, ...],
+) -> tuple[tuple[int, ...], float]:
+    """Stone removed past the face's `outline` (a disc's rim, its hole): the lines that
+    removed it added to `face` (those past the map's edge), and its area, mm^2."""
+    xs, ys = hm.centres()
+    rows, cols = np.nonzero(carved)
+    shapely.prepare(outline)
+    past = ~shapely.contains_xy(outline, xs[cols], ys[rows])
+    if not past.any():
+        return face, 0.0
+    lines: set[int] = set(face)
+    if motion is not None and shape is not None and len(motion):
+        # the segments reaching a cell past the outline are the culprits
+        low = np.minimum(motion.start[:, 2], motion.end[:, 2]) < float(hm.initial.max())
+        cut = np.flatnonzero(low)
+        segs = shapely.linestrings(np.stack([motion.start[cut, :2], motion.end[cut, :2]], axis=1))
+        points = shapely.points(xs[cols[past]], ys[rows[past]])
+        hit = shapely.STRtree(segs).query(
+            points, predicate="dwithin", distance=shape.radius + hm.resolution
+        )
+        lines |= {int(v) for v in motion.line[cut[np.unique(hit[1])]]}
+    return tuple(sorted(lines)), float(past.sum() * hm.cell_area)
 
 
 def _resample(pts: np.ndarray, step: float) -> tuple[np.ndarray, np.ndarray]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from cam.toolpath import Tool, ToolKind
 
-__all__ = ["ToolShape", "shape_of", "cut_radius"]
+__all__ = ["SlopeGroove", "ToolShape", "shape_of", "cut_radius"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +74,45 @@ class ToolShape:
                 return r
             return math.sqrt(r * r - (r - depth) ** 2)
         return min(self.tip_radius + math.tan(self.half_angle) * depth, self.radius)
+
+    def on_slope(self, depth: float, slope: np.ndarray) -> SlopeGroove:
+        """The groove on planes rising `slope` (tan of the angle, (n,)) when the tool is
+        dropped onto them (it touches with its profile) and lowered `depth` mm."""
+        return _on_slope(self, depth, slope)
+
+
+@dataclass(frozen=True, slots=True)
+class SlopeGroove:
+    """The groove a tool dropped onto a sloping plane and lowered `depth` leaves, in plan, all
+    (n,) mm along the uphill direction from the tool's axis: `contact`, where the stone is
+    cut deepest (the drop-cutter's contact point); `shift`, the centre of the groove's
+    outline; `radius`, a circle about that centre holding the whole outline."""
+
+    contact: np.ndarray
+    shift: np.ndarray
+    radius: np.ndarray
+
+
+def _on_slope(shape: ToolShape, depth: float, slope: np.ndarray) -> SlopeGroove:
+    s = np.maximum(np.asarray(slope, dtype=np.float64), 0.0)
+    r = shape.radius
+    flat = np.full_like(s, shape.width_radius(depth))
+    if shape.kind is ToolKind.FLAT:
+        # the end touches on its uphill edge; every cut stays inside the end's own disc
+        return SlopeGroove(np.where(s > 0, r, 0.0), np.zeros_like(s), np.full_like(s, r))
+    if shape.kind is ToolKind.BALL:
+        sin, cos = s / np.sqrt(1 + s * s), 1 / np.sqrt(1 + s * s)
+        normal = np.minimum(depth * cos, r)  # lowered `depth` vertically: depth cos(a) normally
+        # the ball meets the plane in a circle about the foot of the centre's normal; seen
+        # from above an ellipse no larger than that circle
+        width = np.sqrt(np.maximum(r * r - (r - normal) ** 2, 0.0))
+        return SlopeGroove(r * sin, (r - normal) * sin, width)
+    k = 1.0 / math.tan(shape.half_angle)
+    r0 = shape.tip_radius
+    gap = np.maximum(k - s, 1e-9)  # steeper than the flank: refused by the planner
+    up = np.minimum(r0 + depth / gap, r)
+    down = np.clip((depth + r0 * (k - s)) / (s + k), 0.0, r)
+    return SlopeGroove(np.full_like(s, r0), (up - down) / 2, np.maximum((up + down) / 2, flat))
 
 
 def shape_of(tool: Tool) -> ToolShape:
