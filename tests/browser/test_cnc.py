@@ -1,5 +1,6 @@
 """The CNC station in a real browser: the machine's queue, the set-up sheet with the cut
-simulation, the G-code download, start, a fault with its reason (held until released), finish."""
+simulation, the G-code download, start, a fault with its reason (held until released, the
+machine set idle again by the operator), finish."""
 
 from __future__ import annotations
 
@@ -49,7 +50,19 @@ def test_queue_set_up_sheet_download_start_fault_finish(
     assert page.locator("h1 .badge").get_attribute("data-state") == "on_hold"
     assert page.locator('form[data-event="resume"]').count() == 0
     desk.fire_as_supervisor(session_factory, settings, job_id, "release")
-    page.reload()
+    # the job is back in carving, the machine still at fault: the operator sets it idle first
+    page.goto("/cnc/")
+    machine = page.locator('[data-machine="ENG-1"]')
+    assert machine.locator(".badge[data-status]").get_attribute("data-status") == "fault"
+    assert "coolant pump stopped" in machine.locator(".machine-since").inner_text()
+    assert touch_targets_too_small(page) == []
+    form = machine.locator("form.machine-status-form")
+    form.locator("select[name=status]").select_option("idle")
+    form.locator("input[name=reason]").fill("pump restarted")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert "ENG-1 is now idle." in page.locator(".flash-success").inner_text()
+    page.goto(f"/cnc/jobs/{job_id}")
     act("resume")
     act("finish")
     assert page.locator("h1 .badge").get_attribute("data-state") == "carved"
