@@ -143,10 +143,19 @@ def redis(_redis_session: Redis, settings: Settings) -> Redis:
     return _redis_session
 
 
+def clear_login_throttles(client: Redis, settings: Settings) -> None:
+    """Failed logins of an earlier test (counted in Redis, shared by the run) must not hold a
+    later one up."""
+    keys = list(client.scan_iter(match=f"{settings.queue_prefix}login:throttle:*", count=500))
+    if keys:
+        client.delete(*keys)
+
+
 @pytest.fixture
-def app(settings: Settings, session_factory: Any) -> Any:
+def app(settings: Settings, session_factory: Any, _redis_session: Redis) -> Any:
     from workshop.app import create_app
 
+    clear_login_throttles(_redis_session, settings)
     application = create_app(settings)
     application.config["TESTING"] = True
     yield application

@@ -16,12 +16,20 @@ from redis import Redis
 
 from workshop.config import Settings
 
-__all__ = ["connect", "embedded", "start_embedded", "stop_embedded"]
+__all__ = ["app_redis", "connect", "embedded", "start_embedded", "stop_embedded"]
 
 
 def connect(url: str) -> Redis:
     """A client for ``url`` (redis://host:port/db or unix:///path/to/socket)."""
     return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=30)
+
+
+def app_redis(shared: dict[str, object], settings: Settings) -> Redis | None:
+    """The web application's one Redis client (``shared``: its extensions["workshop"]), made on
+    first use; None when the settings name no Redis."""
+    if "redis" not in shared:
+        shared["redis"] = connect(settings.redis_url) if settings.redis_url else None
+    return shared["redis"]  # type: ignore[return-value]
 
 
 def start_embedded(directory: Path) -> tuple[object, str]:

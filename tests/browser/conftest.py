@@ -48,6 +48,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
+THROTTLE_TUNING: dict[str, tuple[int, float, float]] = {}  # as the app made them
+
+
 @pytest.fixture(scope="session")
 def _live_app(settings: Any) -> Iterator[tuple[Any, str]]:
     from werkzeug.serving import make_server
@@ -56,6 +59,8 @@ def _live_app(settings: Any) -> Iterator[tuple[Any, str]]:
 
     app = create_app(settings)
     app.config["TESTING"] = True
+    THROTTLE_TUNING.update({name: (t.free, t.base_s, t.max_s)
+                            for name, t in app.extensions["login_throttle"].items()})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
@@ -66,16 +71,17 @@ def _live_app(settings: Any) -> Iterator[tuple[Any, str]]:
 
 
 @pytest.fixture
-def live_server(_live_app: tuple[Any, str], session_factory: Any) -> str:
+def live_server(_live_app: tuple[Any, str], session_factory: Any, settings: Any,
+                _redis_session: Any) -> str:
     """The base URL of the live server, its database emptied and seeded for this test."""
-    from workshop.web.throttle import LoginThrottle
+    from tests.conftest import clear_login_throttles
 
     app, url = _live_app
     seed_workshop(session_factory)
-    # failed logins of an earlier test must not hold this one up
-    for key, old in list(app.extensions["login_throttle"].items()):
-        app.extensions["login_throttle"][key] = LoginThrottle(
-            free=old.free, base_s=old.base_s, max_s=old.max_s)
+    # failed logins of an earlier test must not hold this one up; a test's tuning goes too
+    clear_login_throttles(_redis_session, settings)
+    for name, throttle in app.extensions["login_throttle"].items():
+        throttle.free, throttle.base_s, throttle.max_s = THROTTLE_TUNING[name]
     return url
 
 

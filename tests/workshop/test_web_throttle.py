@@ -79,3 +79,37 @@ def test_one_address_trying_many_names_is_slowed(app: Any, seeded: Any) -> None:
     for name in ("a", "b", "c"):
         _try(client, "wrong", name)
     assert _try(client, PASSWORDS["clerk"], "clerk").status_code == 429
+
+
+def test_two_server_processes_count_the_same_failures(app: Any, seeded: Any,
+                                                      settings: Any) -> None:
+    """The counts live in the shared Redis: failures on one server hold up the next attempt on
+    another (two applications, as two gunicorn workers or two hosts)."""
+    from workshop.app import create_app
+
+    other = create_app(settings)
+    try:
+        for throttle in (app, other):
+            throttle.extensions["login_throttle"]["user"].base_s = 30.0
+        first, second = app.test_client(), other.test_client()
+        assert [_try(first, "wrong").status_code for _ in range(2)] == [401, 401]
+        assert [_try(second, "wrong").status_code for _ in range(2)] == [401, 401]
+        # four failures in all: the right password waits, on either server
+        assert _try(first, PASSWORDS["supervisor"]).status_code == 429
+        assert _try(second, PASSWORDS["supervisor"]).status_code == 429
+    finally:
+        other.extensions["workshop"]["engine"].dispose()
+
+
+def test_without_redis_the_counts_stay_in_the_process() -> None:
+    from redis import Redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    clock = Clock()
+    unreachable = Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2,
+                        retry=Retry(NoBackoff(), 0))
+    throttle = LoginThrottle(free=1, base_s=5.0, clock=clock, store=lambda: unreachable)
+    throttle.failed("user:x")
+    assert throttle.failed("user:x") == 5.0  # still slowed, counted here
+    assert throttle.failures("user:x") == 2

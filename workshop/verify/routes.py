@@ -37,16 +37,9 @@ def _settings() -> Settings:
 
 
 def _redis() -> Redis | None:
-    shared = current_app.extensions["workshop"]
-    if "verify_redis" not in shared:
-        url = _settings().redis_url
-        if url:
-            from workshop.redis_conn import connect
+    from workshop.redis_conn import app_redis
 
-            shared["verify_redis"] = connect(url)
-        else:
-            shared["verify_redis"] = None
-    return shared["verify_redis"]  # type: ignore[no-any-return]
+    return app_redis(current_app.extensions["workshop"], _settings())
 
 
 def _answer(number: str, code: str) -> Answer:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, flash, render_template, request
+from redis import Redis
 
 from workshop.web import csrf
 from workshop.web.i18n import current_lang, init_i18n
@@ -38,10 +39,19 @@ def init_app(app: Flask) -> None:
     )
     init_i18n(app)
     init_labels(app)
+    shared = app.extensions["workshop"]
+    base_s = app.config.get("LOGIN_DELAY_BASE_S", 1.0)
+
+    def store() -> Redis | None:  # every server process and host counts in the same Redis
+        from workshop.redis_conn import app_redis
+
+        return app_redis(shared, shared["settings"])
+
+    prefix = shared["settings"].queue_prefix
     app.extensions["login_throttle"] = {
-        "user": LoginThrottle(free=3, base_s=app.config.get("LOGIN_DELAY_BASE_S", 1.0)),
+        "user": LoginThrottle(free=3, base_s=base_s, store=store, prefix=prefix),
         # an office shares one address: more attempts before the address itself is slowed
-        "ip": LoginThrottle(free=20, base_s=app.config.get("LOGIN_DELAY_BASE_S", 1.0)),
+        "ip": LoginThrottle(free=20, base_s=base_s, store=store, prefix=prefix),
     }
     app.before_request(csrf.check)
     app.after_request(_security_headers)
