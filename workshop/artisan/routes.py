@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from jobs.engine import allowed_events
 from workshop import artifacts as store
-from workshop.artisan import actions, labels, photos, tickets
+from workshop import photos
+from workshop.artisan import actions, labels, tickets
 from workshop.models import Artifact, Event, Job, Role
 from workshop.permissions import Principal
 from workshop.web.guard import current_principal, station_required
@@ -73,7 +74,7 @@ def ticket(job_id: int):  # type: ignore[no-untyped-def]
                                   .order_by(Event.seq.desc())))
     return render_template(
         "artisan/ticket.html", t=t, size=size, events=events,
-        photo=tickets.latest_photo(session, job, t.piece),
+        photo=photos.latest_photo(session, job, t.piece),
         paused=tickets.is_paused(session, job.id),
         allowed=allowed_events(job, actor(_me())))
 
@@ -114,7 +115,7 @@ def photo(job_id: int, sha256: str):  # type: ignore[no-untyped-def]
     job = _hand_job(job_id)
     t = tickets.ticket(db(), job)
     art = db().scalar(select(Artifact).where(Artifact.sha256 == sha256).limit(1))
-    shown = tickets.latest_photo(db(), job, t.piece)
+    shown = photos.latest_photo(db(), job, t.piece)
     if art is None or (art.job_id != job.id and (shown is None or shown.sha256 != sha256)):
         abort(404)
     path = store.path_for(settings(), sha256)

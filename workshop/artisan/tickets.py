@@ -14,14 +14,13 @@ from cam.errors import CamError
 from cam.svg.document import root_geometry
 from cam.svg.parse import parse_xml
 from jobs.types import State
-from workshop.models import Artifact, Assignment, Design, Event, Job, Piece, Role
+from workshop.models import Assignment, Design, Event, Job, Piece, Role
 
-__all__ = ["BENCH_STATES", "Ticket", "design_size_mm", "is_paused", "latest_photo", "my_tickets",
+__all__ = ["BENCH_STATES", "Ticket", "design_size_mm", "is_paused", "my_tickets",
            "open_tickets", "ticket"]
 
 # where a hand job is the bench's business (held tickets stay visible so nothing is forgotten)
 BENCH_STATES = (State.SCHEDULED, State.CARVING, State.CARVED, State.REWORK, State.ON_HOLD)
-PHOTO_KINDS = ("photo", "piece_photo")
 
 
 @dataclass(frozen=True)
@@ -82,23 +81,6 @@ def design_size_mm(svg: str, placement: dict | None = None) -> tuple[float, floa
     if not (factor > 0 and math.isfinite(factor)):
         factor = 1.0
     return geometry.width_mm * factor, geometry.height_mm * factor
-
-
-def latest_photo(session: Session, job: Job, piece: Piece) -> Artifact | None:
-    """The newest photo of the job (receipt, progress), else the one taken at sale."""
-    found = session.scalar(select(Artifact).where(
-        Artifact.job_id == job.id, Artifact.kind == "photo").order_by(Artifact.id.desc()))
-    if found is not None:
-        return found
-    return piece_photo(session, piece)
-
-
-def piece_photo(session: Session, piece: Piece) -> Artifact | None:
-    """The photo taken when the piece was registered at the desk (kind piece_photo, named by
-    the certificate number: a piece has no job yet when it is sold)."""
-    return session.scalar(select(Artifact).where(
-        Artifact.kind == "piece_photo", Artifact.filename.startswith(f"{piece.certificate_no}."))
-        .order_by(Artifact.id.desc()))
 
 
 def is_paused(session: Session, job_id: int) -> bool:

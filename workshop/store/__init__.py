@@ -3,7 +3,7 @@ printed receipt (QR to the tracking page), issue the pickup code and hand the ca
 with its certificate, or send a courier order's set with the carrier's tracking number.
 
 Photos (a sold piece, a stone on arrival) are stored like the bench's, by
-``workshop.artisan.photos``. A piece has no job when it is sold, so its photo is an artifact of
+``workshop.photos``. A piece has no job when it is sold, so its photo is an artifact of
 kind ``piece_photo`` named ``<certificate no>.<ext>``. Strings: ``translations/`` (see
 workshop/artisan/__init__.py for how they are refreshed).
 """

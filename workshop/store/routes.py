@@ -24,7 +24,7 @@ from jobs.certificates import PDF_KIND
 from jobs.intake import accept_order, register_piece
 from jobs.types import State
 from workshop import artifacts as stored
-from workshop.artisan import photos, tickets
+from workshop import photos
 from workshop.errors import WorkshopError
 from workshop.models import Artifact, Design, Event, Job, PieceShape, Store
 from workshop.permissions import Principal
@@ -250,9 +250,9 @@ def certificate_pdf(job_id: int, sha256: str):  # type: ignore[no-untyped-def]
 def photo(job_id: int, sha256: str):  # type: ignore[no-untyped-def]
     """A photo of this job, or of its piece taken at sale."""
     found = _job(job_id)
-    shown = tickets.latest_photo(db(), found.job, found.piece)
+    shown = photos.latest_photo(db(), found.job, found.piece)
     art = db().scalar(select(Artifact).where(
-        Artifact.sha256 == sha256, Artifact.kind.in_(tickets.PHOTO_KINDS)).limit(1))
+        Artifact.sha256 == sha256, Artifact.kind.in_(photos.PHOTO_KINDS)).limit(1))
     if art is None or (art.job_id != job_id and (shown is None or shown.sha256 != sha256)):
         abort(404)
     path = stored.path_for(settings(), sha256)
@@ -306,7 +306,7 @@ def _pickup_form(found: desk.DeskJob, error: str | None, attempts_left: int | No
                  status: int = 200):  # type: ignore[no-untyped-def]
     db().refresh(found.order)  # the wrong-code count was written by the engine's own commit
     # the latest photo of the carved piece, to hand over the right one
-    photo = tickets.latest_photo(db(), found.job, found.piece)
+    photo = photos.latest_photo(db(), found.job, found.piece)
     return render_template("store/pickup.html", d=found, error=error, photo=photo,
                            certificate=_certificate(found),
                            attempts_left=attempts_left,

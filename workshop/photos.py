@@ -1,4 +1,6 @@
-"""Photos from the tablet's camera (and the desk's), stored as content-addressed artifacts."""
+"""Photos of pieces and jobs, from the artisan's tablet and the store's desk camera: checked,
+stored as content-addressed artifacts, and found again (the newest of a job, else the one
+taken when the piece was sold)."""
 
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ from workshop import artifacts as store
 from workshop.api.artifacts import sniff
 from workshop.config import Settings
 from workshop.errors import Invalid
-from workshop.models import Artifact
+from workshop.models import Artifact, Job, Piece
 
-__all__ = ["IMAGE_TYPES", "read_image", "save_upload", "store_photo"]
+__all__ = ["IMAGE_TYPES", "PHOTO_KINDS", "latest_photo", "piece_photo", "read_image",
+           "save_upload", "store_photo"]
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/heic"})
+PHOTO_KINDS = ("photo", "piece_photo")
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
 
 
@@ -58,3 +62,20 @@ def store_photo(session: Session, settings: Settings, image: tuple[bytes, str], 
                           media_type=media_type, job_id=job_id, created_by=created_by)
     session.flush()
     return artifact, True
+
+
+def latest_photo(session: Session, job: Job, piece: Piece) -> Artifact | None:
+    """The newest photo of the job (receipt, progress), else the one taken at sale."""
+    found = session.scalar(select(Artifact).where(
+        Artifact.job_id == job.id, Artifact.kind == "photo").order_by(Artifact.id.desc()))
+    if found is not None:
+        return found
+    return piece_photo(session, piece)
+
+
+def piece_photo(session: Session, piece: Piece) -> Artifact | None:
+    """The photo taken when the piece was registered at the desk (kind piece_photo, named by
+    the certificate number: a piece has no job yet when it is sold)."""
+    return session.scalar(select(Artifact).where(
+        Artifact.kind == "piece_photo", Artifact.filename.startswith(f"{piece.certificate_no}."))
+        .order_by(Artifact.id.desc()))
