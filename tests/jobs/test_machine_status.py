@@ -227,3 +227,33 @@ def test_assignment_to_a_machine_in_maintenance_is_refused_with_the_reason(seede
     _set(seeded, eng, "idle", OPERATOR, "bearings replaced")
     desk.fire_as_supervisor(seeded, settings, job_id, "assign", machine_id=eng)
     assert desk.job_row(seeded, job_id).state == "scheduled"
+
+
+def test_two_changes_at_once_each_record_the_status_they_really_left(world) -> None:
+    """The machine's row is read again under a lock: the second change sees the first's
+    result, so the record is a chain (each "from" is the "to" before it)."""
+    import threading
+
+    eng = world.machines["ENG-1"]
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def change(to: str, who: str) -> None:
+        try:
+            start.wait(timeout=30)
+            _set(world.factory, eng, to, world.actors[who], f"{to} by {who}")
+        except BaseException as exc:  # reported below, on the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=change, args=("maintenance", "supervisor")),
+               threading.Thread(target=change, args=("fault", "cnc_operator"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    events = _events(world.factory, eng)
+    assert len(events) == 2
+    assert events[0].from_status == "idle"
+    assert events[1].from_status == events[0].to_status
+    assert _status(world.factory, eng) == events[1].to_status
