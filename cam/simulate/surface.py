@@ -27,6 +27,7 @@ __all__ = ["SLOPE_PROBE", "Surface", "surface_grid", "shifted_groove", "surface_
 # z(x, y): arrays in, the stone's top out (mm, Z0 at the crown, negative where it falls)
 Surface = Callable[[np.ndarray, np.ndarray], np.ndarray]
 SLOPE_PROBE = 0.01  # mm: half the span of the central difference that measures the slope
+_GRID_CHUNK = 1 << 20  # cells evaluated per call of the surface function
 REGION_STEP = 0.25  # mm: the design's paths are sampled this finely for the groove's shift
 
 
@@ -41,9 +42,15 @@ def surface_at(surface: Surface, xy: np.ndarray) -> np.ndarray:
 
 
 def surface_grid(surface: Surface, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """(ny, nx) heights of the surface at the cell centres `xs` (nx,), `ys` (ny,)."""
-    gx, gy = np.meshgrid(xs, ys)
-    return surface_at(surface, np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    """(ny, nx) heights of the surface at the cell centres `xs` (nx,), `ys` (ny,), a band of
+    rows at a time (a large plaque's map is millions of cells)."""
+    out = np.empty((len(ys), len(xs)))
+    rows = max(1, _GRID_CHUNK // max(len(xs), 1))
+    for j in range(0, len(ys), rows):
+        gx, gy = np.meshgrid(xs, ys[j : j + rows])
+        xy = np.column_stack([gx.ravel(), gy.ravel()])
+        out[j : j + rows] = surface_at(surface, xy).reshape(gx.shape)
+    return out
 
 
 def uphill(surface: Surface, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
