@@ -9,6 +9,7 @@ any entity declaration and external reference left, before anything is expanded,
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
@@ -43,7 +44,27 @@ def read_source(source: bytes | str | os.PathLike, limits: SvgLimits) -> tuple[b
         _check_size(size, limits)
         data, name = path.read_bytes(), path.stem
     _check_size(len(data), limits)
+    if data[:2] == b"\x1f\x8b":
+        data = _gunzip(data, limits)
     return data, name
+
+
+def _gunzip(data: bytes, limits: SvgLimits) -> bytes:
+    """A gzip-compressed SVG (.svgz), decompressed at most to the size limit: a small file
+    that would inflate past it (a "zip bomb") is refused without inflating the rest."""
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limits.max_bytes + 1)
+    except zlib.error as exc:
+        raise DesignError(f"SVG is gzip-compressed (.svgz) but cannot be read: {exc}") from None
+    if len(out) > limits.max_bytes or inflater.unconsumed_tail:
+        raise HostileInputError(
+            f"SVG refused: the compressed file inflates to more than "
+            f"{limits.max_bytes / 1e6:.1f} MB, over the limit"
+        )
+    if not inflater.eof:
+        raise DesignError("SVG is gzip-compressed (.svgz) but the file is cut short")
+    return out
 
 
 def _check_size(size: int, limits: SvgLimits) -> None:

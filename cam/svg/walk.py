@@ -42,6 +42,9 @@ TEXT = frozenset(["text", "tspan", "textPath", "tref", "altGlyph", "flowRoot", "
 NOT_CARVED = frozenset(["image", "foreignObject", "video", "audio", "iframe", "canvas"])
 GROUPS = frozenset(["g", "a"])
 
+# CSS-wide keywords that give an inherited property its parent's value
+_FROM_PARENT = frozenset(("inherit", "unset", "revert", "revert-layer"))
+
 # A design with a warning on each of thousands of elements needs the first few, not all.
 MAX_WARNINGS = 50
 
@@ -118,10 +121,13 @@ class Walker:
         own = self.declared(el)
         style = ctx.style
         for prop, value in own.items():
-            if prop in INHERITED_DEFAULTS and value.lower() != "inherit":
+            if prop in INHERITED_DEFAULTS:
+                keyword = value.lower()
+                if keyword in _FROM_PARENT:
+                    continue  # inherit, unset, revert: the parent's value, already there
                 if style is ctx.style:
                     style = dict(ctx.style)  # copied only when something changes
-                style[prop] = value
+                style[prop] = INHERITED_DEFAULTS[prop] if keyword == "initial" else value
         return style, own
 
     # -- the walk -------------------------------------------------------------------------
@@ -366,6 +372,9 @@ class Walker:
             subs = shapes.SHAPES[tag](el, vw, vh)
         except (PathDataError, shapes.ShapeError) as exc:
             raise DesignError(f"{tag} {name!r}: {exc}") from None
+        # a moveto with no segment after it (and no closepath) starts no subpath: browsers
+        # draw nothing there, not even a dot with round caps
+        subs = [sub for sub in subs if sub.segs or sub.closed]
         if not subs:
             return
         style = ctx.style

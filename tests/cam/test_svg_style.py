@@ -84,18 +84,24 @@ def test_important_beats_inline_and_inline_important_beats_all():
 
 
 def test_comments_at_rules_and_unsupported_selectors():
+    # as Chromium shows the file: @media screen applies, attribute selectors match,
+    # :hover never does, @font-face and @import say nothing of geometry
     body = (
         "<style>/* .c { stroke: black } */ @media screen { .m { stroke: black } }"
         "@font-face { font-family: f; src: url(f.woff) } @import 'x.css';"
-        ".ok { stroke: black } line:hover { stroke: black } [id=h] { stroke: black }</style>"
+        ".ok { stroke: black } line:hover { stroke: black } [id=h] { stroke: black }"
+        "@media print { .p { stroke: black } } line:dir(ltr) { stroke: black }</style>"
         + _line("c", 'class="c"')
         + _line("m", 'class="m"', 1)
         + _line("ok", 'class="ok"', 2)
         + _line("h", "", 3)
+        + _line("p", 'class="p"', 4)
     )
     d = load(body)
-    assert list(by_id(d)) == ["ok"]
-    assert any("line:hover" in w for w in d.warnings)
+    assert list(by_id(d)) == ["m", "ok", "h"]
+    assert not any("line:hover" in w for w in d.warnings)
+    assert any("line:dir(ltr)" in w and "not supported" in w for w in d.warnings)
+    assert any("imported style sheets are not read" in w for w in d.warnings)
 
 
 def test_descendant_child_universal_and_grouped_selectors():

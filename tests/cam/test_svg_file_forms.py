@@ -1,0 +1,66 @@
+"""File forms and path corner cases met in real designs, read as browsers read them."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pytest
+
+from cam.errors import DesignError, HostileInputError
+from cam.svg import SvgLimits, load_svg
+from tests.cam.svg.helpers import by_id, doc, load
+
+
+def test_a_lone_moveto_draws_nothing_not_even_a_dot():
+    # Chromium paints the line only: "M 100 100" at the end starts no subpath
+    design = load(
+        '<path id="p" d="M 10 10 L 60 10 M 50 50" stroke="black" stroke-width="8" '
+        'stroke-linecap="round"/>'
+    )
+    (path,) = by_id(design)["p"]
+    assert np.allclose(path.points, [[10, 90], [60, 90]])
+
+
+def test_lone_movetos_only_is_nothing_to_carve():
+    with pytest.raises(DesignError, match="nothing to carve"):
+        load('<path d="M 10 10 M 50 50" stroke="black" stroke-linecap="round"/>')
+
+
+@pytest.mark.parametrize("d", ["M 50 50 z", "M 50 50 L 50 50"])
+def test_zero_length_subpath_with_round_caps_is_a_dot(d):
+    design = load(f'<path id="p" d="{d}" stroke="black" stroke-width="8" stroke-linecap="round"/>')
+    (path,) = by_id(design)["p"]
+    assert path.points.tolist() == [[50.0, 50.0]]
+
+
+def test_svgz_is_read(tmp_path):
+    data = gzip.compress(doc('<rect id="r" x="10" y="10" width="5" height="5"/>').encode())
+    target = tmp_path / "design.svgz"
+    target.write_bytes(data)
+    for source in (data, target):
+        assert list(by_id(load_svg(source))) == ["r"]
+
+
+def test_svgz_bomb_refused_before_inflating_it_all():
+    body = "<!--" + " " * 3_000_000 + '--><rect width="5" height="5"/>'
+    data = gzip.compress(doc(body).encode())
+    assert len(data) < 20_000
+    with pytest.raises(HostileInputError, match=r"inflates to more than 1.0 MB"):
+        load_svg(data, limits=SvgLimits(max_bytes=1_000_000))
+
+
+def test_svgz_cut_short_or_corrupt_refused():
+    data = gzip.compress(doc('<rect width="5" height="5"/>').encode())
+    with pytest.raises(DesignError, match=r"gzip-compressed.*cut short"):
+        load_svg(data[: len(data) // 2])
+    with pytest.raises(DesignError, match=r"gzip-compressed \(.svgz\) but cannot be read"):
+        load_svg(data[:10] + b"\x00" * 40)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_byte_order_marks_and_wide_encodings(encoding):
+    text = '<?xml version="1.0"?>' + doc('<rect id="r" width="5" height="5"/><title>玉</title>')
+    design = load_svg(text.encode(encoding))
+    assert list(by_id(design)) == ["r"]
+    assert design.title == "玉"
