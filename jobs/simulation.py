@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from jobs.types import State
 from workshop import artifacts
 from workshop.config import Settings
-from workshop.models import Artifact, Design, Job
+from workshop.models import Artifact, Design, Job, Piece
 
 __all__ = ["IMAGE_KIND", "REPORT_KIND", "approval_problem", "latest_report", "record_failure",
            "simulate_program"]
@@ -108,7 +108,29 @@ def _inputs(session: Session, settings: Settings, job: Job
         planned = json.loads(artifacts.read(settings, program.sha256))
     except (artifacts.ArtifactMissing, ValueError) as exc:
         return f"the stored program cannot be read: {exc}"
+    planned["_stone"] = _stone(session.get(Piece, job.piece_id), planned.get("face"))
     return text, gcode.sha256, design.svg, planned
+
+
+def _stone(piece: Piece | None, face: dict[str, Any] | None) -> dict[str, Any]:
+    """check_program's keywords for the face the program was planned on: a flat face's box and
+    outline (the hole of a disc included: a cut past them is reported), and a dome's surface,
+    so every depth is judged below the stone where the tool is. A band is unrolled by the
+    program's rotary entry instead; a program made without a piece is judged as before."""
+    from cam.errors import PieceError
+    from cam.pieces.faces import get_face
+    from jobs.placement import piece_spec
+
+    if piece is None or not face or face.get("kind") not in ("flat", "dome"):
+        return {}
+    try:
+        model = get_face(piece_spec(piece), face.get("name"))
+    except PieceError:
+        return {}
+    stone: dict[str, Any] = {"face": tuple(model.bounds), "outline": model.boundary}
+    if model.kind == "dome":
+        stone["surface"] = model.surface_z
+    return stone
 
 
 def _check(gcode: str, svg: str, program: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
@@ -128,7 +150,8 @@ def _check(gcode: str, svg: str, program: dict[str, Any]) -> tuple[dict[str, Any
                    "band_along": str(band.get("along", "x"))} if band else {})
         result = check_program(gcode, svg, str(program["tool"]["name"]),
                                float(program["depth"]), placement=placement,
-                               operation=str(program.get("operation") or "engrave"), **rotary)
+                               operation=str(program.get("operation") or "engrave"),
+                               **rotary, **program.get("_stone", {}))
     except (CamError, MachineError, KeyError, TypeError, ValueError) as exc:
         return {"ok": False, "reasons": [f"the program could not be simulated: {exc}"]}, b""
     report = result.report.to_dict()

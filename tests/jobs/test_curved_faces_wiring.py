@@ -132,3 +132,43 @@ def test_a_rotary_program_turned_off_its_place_fails_the_simulation(world) -> No
         world.fire(job_id, "approve_program", "supervisor")
     with world.session() as s:
         assert s.get_one(Job, job_id).state == "toolpath_ready"
+
+
+def test_the_buckles_followed_program_is_judged_below_the_dome_and_may_be_approved(world):
+    from jobs.simulation import latest_report, simulate_program
+
+    job_id = _job(world, "NGTC-K2", "buckle", BUCKLE, mass="8.000")
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    assert simulate_program(job_id, settings=world.settings, factory=world.factory) == "ok"
+    with world.session() as s:
+        report = latest_report(s, world.settings, job_id)
+    assert report is not None and report["ok"] is True and report["curved_surface"]
+    assert report["max_depth"] <= 0.3 + 0.01 and report["outside_mm2"] == 0
+    world.fire(job_id, "approve_program", "supervisor")
+
+
+def test_a_program_cut_flat_across_the_dome_fails_for_cutting_air(world) -> None:
+    """The same design at constant depth below the crown: where the dome falls away the tool
+    passes over the stone; the simulation says so and approval is refused."""
+    from jobs.errors import GuardFailed
+    from jobs.simulation import latest_report, simulate_program
+    from machines.carve import CarveOptions, carve
+    from tests.jobs.conftest import SVG
+
+    job_id = _job(world, "NGTC-K3", "buckle", BUCKLE, mass="8.000")
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    from cam.pieces.spec import PieceSpec
+
+    flat = carve(SVG, CarveOptions(piece=PieceSpec.from_dimensions("buckle", BUCKLE),
+                                   fit="fit", depth=0.3, job=f"job {job_id}"))
+    with world.session() as s:
+        artifacts.save(s, world.settings, flat.gcode.encode(), kind="gcode",
+                       filename=f"job-{job_id}.nc", media_type="text/x-gcode", job_id=job_id)
+        s.commit()
+    assert simulate_program(job_id, settings=world.settings, factory=world.factory) != "ok"
+    with world.session() as s:
+        report = latest_report(s, world.settings, job_id)
+    assert report is not None and not report["ok"]
+    assert any("air" in r for r in report["reasons"]), report["reasons"]
+    with pytest.raises(GuardFailed):
+        world.fire(job_id, "approve_program", "supervisor")
