@@ -11,12 +11,15 @@ from cam.toolpath import Move, MoveArrays, MoveKind, Program, Toolpath
 from machines.errors import PostError
 from machines.estimate import Estimate, estimate
 from machines.post.base import GENERATOR, VERSION, Dialect, Writer, check_finite, utc_stamp
-from machines.post.runs import Prepared, write_feed_run
+from machines.post.runs import Prepared, write_feed_run, write_toolpath
 from machines.profiles import MachineProfile
 
 # Shorter runs of feed moves are written move by move: numpy's per-call cost would outweigh
 # the gain.
 MIN_RUN = 8
+# A whole toolpath is first offered to `write_toolpath` (all its moves in one pass); False
+# writes run by run (tests compare both ways with the move-by-move writer).
+WHOLE_TOOLPATH = True
 _RAPID_CODE = 0  # machines.estimate's code for MoveKind.RAPID
 _FEED = attrgetter("feed")
 
@@ -97,14 +100,17 @@ def _finite(tp: Toolpath, arrays: MoveArrays) -> bool:
 
 
 def _moves(w: Writer, tp: Toolpath, arrays: MoveArrays) -> None:
-    """The toolpath's moves: runs of feed moves in bulk where `write_feed_run` can, rapids
-    (and any run it declines) move by move."""
+    """The toolpath's moves: all at once where `write_toolpath` can; else runs of feed moves
+    in bulk where `write_feed_run` can, rapids (and any run it declines) move by move."""
     kind = arrays.kind
     cutting = kind != _RAPID_CODE
-    cuts = np.flatnonzero(cutting[1:] != cutting[:-1]) + 1
-    bounds = [0, *cuts.tolist(), len(kind)]
     moves = tp.made_moves()
     prep = Prepared(kind, arrays.xyz, arrays.ij, arrays.feed, tp) if cutting.any() else None
+    if prep is not None and WHOLE_TOOLPATH and len(kind) >= MIN_RUN:
+        if write_toolpath(w, prep, tp):
+            return
+    cuts = np.flatnonzero(cutting[1:] != cutting[:-1]) + 1
+    bounds = [0, *cuts.tolist(), len(kind)]
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
         if prep is not None and cutting[a] and b - a >= MIN_RUN:
             if write_feed_run(w, prep, a, b, tp):

@@ -20,20 +20,28 @@ from machines.post.base import ARC_RADIUS_MISMATCH, DEPTH_SLACK, MIN_ARC_CHORD, 
 from machines.post.geometry import FULL_TURN
 from machines.post.text import DECIMALS, fmt_short, quantize, quantize_up
 
-__all__ = ["Prepared", "quantize_array", "write_feed_run"]
+__all__ = ["Prepared", "quantize_array", "write_feed_run", "write_toolpath"]
 
 _SCALE = 10.0**DECIMALS
 # Beyond this magnitude (mm) the product v * 10^4 may be off by more than _TIE: Python decides.
 _LARGE = 1e5
 # v * 10^4 closer than this to a half is a tie to settle exactly, as `round` does.
 _TIE = 1e-6
-# "X12.3456 " from a quantized value: as `text.fmt` writes it (quantized, so never -0.0000)
-_WORDS = tuple(f"{axis}%.{DECIMALS}f ".__mod__ for axis in "XYZ")
-_IJ_WORDS = f"I%.{DECIMALS}f J%.{DECIMALS}f "
-_ARC_CW = 2  # machines.estimate's codes: 1 G1, 2 G2, 3 G3
-_MOTION = {1: "G1", 2: "G2", 3: "G3"}
+_RAPID, _ARC_CW = 0, 2  # cam.toolpath.KIND_CODES: 0 G0, 1 G1, 2 G2, 3 G3
+_MOTION = {0: "G0", 1: "G1", 2: "G2", 3: "G3"}
 _CODE = {word: code for code, word in _MOTION.items()}
-_MOTION_WORD = {code: word + " " for code, word in _MOTION.items()}
+# A line's words as a format string, by which words it has: index = 16 * (0 no motion word,
+# 1 + code: its G word) + 8 X + 4 Y + 2 Z + I and J. Numbers as `text.fmt` writes a quantized
+# value (never -0.0000); the F word is appended as text where the feed changes.
+_NUMBER_WORDS = tuple(f"{w}%.{DECIMALS}f" for w in ("X", "Y", "Z", "I")) + (f"J%.{DECIMALS}f",)
+_TEMPLATES = [
+    " ".join(
+        ([_MOTION[m - 1]] if m else [])
+        + [word for bit, word in zip((8, 4, 2, 1, 1), _NUMBER_WORDS, strict=True) if k & bit]
+    )
+    for m in range(5)
+    for k in range(16)
+]
 # Within this of a threshold (radians or mm) an arc is left to the scalar code to decide.
 _NEAR = 1e-9
 
@@ -80,20 +88,46 @@ class Prepared:
             [quantize_array(safe[:, 0]), quantize_array(safe[:, 1]), _z_targets(safe[:, 2], tp)]
         )
         self.too_deep = xyz[:, 2] < -tp.depth - DEPTH_SLACK
-        self.feed, self.feed_word, self.feed_ok = _feed_words(feed)
+        self.feed, self._words, self._which, self.feed_ok = _feed_words(feed)
+
+    def feed_word(self, k: int) -> str:
+        """ " F<feed>": the F word of move k, with the space before it."""
+        return self._words[int(self._which[k])]
 
 
-def _feed_words(feed: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """Each feed as written (mm/min, as `Writer._feed_word` rounds it), its F word, and
-    whether it is valid (given, finite, positive, not rounding to zero)."""
+def _feed_words(feed: np.ndarray) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray]:
+    """Each feed as written (mm/min, as `Writer._feed_word` rounds it), the distinct F words
+    and which one each move has, and whether each feed is valid (given, finite, positive,
+    not rounding to zero)."""
     ok = np.isfinite(feed) & (feed > 0)
     # each distinct feed rounded once; an invalid one stands in as 1.0 and is never written
     distinct, which = np.unique(np.where(ok, feed, 1.0), return_inverse=True)
     rounded = [float(fmt_short(f)) for f in distinct.tolist()]
-    words = [f"F{fmt_short(q)} " for q in rounded]
+    words = [f" F{fmt_short(q)}" for q in rounded]
     q = np.array(rounded, dtype=float)[which]
     ok &= q > 0
-    return q, [words[k] for k in which.tolist()], ok
+    return q, words, which, ok
+
+
+def write_toolpath(w: Writer, prep: Prepared, tp: Toolpath) -> bool:
+    """Write every move of the prepared toolpath, rapids included, as `Writer.rapid`,
+    `Writer.linear` and `Writer.arc` would one by one, in one numpy pass. False, with nothing
+    written, when any move needs the move-by-move path (see `write_feed_run`; also a rapid
+    below the safe height or out of a cut, or a height not known)."""
+    n = len(prep.kind)
+    if not w.spindle_on or n == 0 or w.pos[2] is None:
+        return False
+    kind = prep.kind
+    feeding = kind != _RAPID
+    rapid = ~feeding
+    if not prep.finite.all() or (feeding & (prep.too_deep | ~prep.feed_ok)).any():
+        return False  # the writer refuses such a move, with its own message
+    target = prep.target
+    before = np.vstack([_position(w)[None, :], target[:-1]])
+    low = tp.safe_z - DEPTH_SLACK
+    if (rapid & ((prep.xyz[:, 2] < low) | (before[:, 2] < low))).any():
+        return False  # a rapid under the safe height, or out of the cut: the writer decides
+    return _write(w, prep, 0, n, before, feeding)
 
 
 def write_feed_run(w: Writer, prep: Prepared, a: int, b: int, tp: Toolpath) -> bool:
@@ -105,43 +139,61 @@ def write_feed_run(w: Writer, prep: Prepared, a: int, b: int, tp: Toolpath) -> b
         return False
     if not (prep.finite[a:b].all() and prep.feed_ok[a:b].all()) or prep.too_deep[a:b].any():
         return False  # the writer refuses such a move, with its own message
+    before = np.vstack([_position(w)[None, :], prep.target[a : b - 1]])
+    return _write(w, prep, a, b, before, np.ones(b - a, dtype=bool))
+
+
+def _position(w: Writer) -> np.ndarray:
+    """The writer's position as written, NaN on an axis not known (it differs from all)."""
+    return np.array([np.nan if v is None else v for v in w.pos], dtype=float)
+
+
+def _write(
+    w: Writer, prep: Prepared, a: int, b: int, before: np.ndarray, feeding: np.ndarray
+) -> bool:
+    """Moves a..b-1, checked by the caller as far as refusals go: the arcs checked here,
+    then the lines that change something, each with the words that changed."""
     kind = prep.kind[a:b]
     arc = kind >= _ARC_CW
-    if arc.any() and (not w.machine.arcs or w.raw is None or None in w.pos[:2]):
-        return False
+    ij = np.zeros((b - a, 2))
+    if arc.any():
+        if not w.machine.arcs or (arc[0] and (w.raw is None or None in w.pos[:2])):
+            return False
+        raw = np.array(np.nan if w.raw is None else w.raw, dtype=float) * np.ones(3)
+        raw_before = np.vstack([raw[None, :], prep.xyz[a : b - 1]])
+        offsets = _arc_offsets(prep, a, b, raw_before[arc], before[arc], arc)
+        if offsets is None:
+            return False
+        ij[arc] = offsets
     target = prep.target[a:b]
-    old = np.array([np.nan if v is None else v for v in w.pos], dtype=float)
-    before = np.vstack([old[None, :], target[:-1]])
     changed = target != before  # NaN (an unknown axis) differs from everything
-    ij = _arc_offsets(w, prep, a, b, before, arc) if arc.any() else np.zeros((b - a, 2))
-    if ij is None:
-        return False
     changed[arc, :2] = True  # an arc always names its end point
     rows = np.flatnonzero(changed.any(axis=1) | arc)
     if len(rows):
+        written = feeding[rows]
         feed = prep.feed[a:b][rows]
-        words = [prep.feed_word[a + r] for r in rows.tolist()]
-        lines = _lines(w, kind[rows], target[rows], changed[rows], ij[rows], feed, words)
+        args = (kind[rows], target[rows], changed[rows], ij[rows], feed, written)
+        lines = _lines(w, prep, a + rows, *args)
         if max(map(len, lines)) > w.machine.max_line_length:
             return False
         w.lines.extend(lines)
         w.motion = _MOTION[int(kind[rows[-1]])]
         w.pos = [float(v) for v in target[rows[-1]]]
-        w.feed = float(feed[-1])
+        if written.any():
+            w.feed = float(feed[written][-1])
     last = prep.xyz[b - 1]
     w.raw = (float(last[0]), float(last[1]), float(last[2]))
     return True
 
 
 def _arc_offsets(
-    w: Writer, prep: Prepared, a: int, b: int, before: np.ndarray, arc: np.ndarray
+    prep: Prepared, a: int, b: int, raw: np.ndarray, start_q: np.ndarray, arc: np.ndarray
 ) -> np.ndarray | None:
-    """(m, 2) I, J as `Writer.arc` writes them (zero on straight moves), or None when an arc
-    must go the move-by-move way: a sweep over a half turn (split in two), a chord under
+    """(k, 2) I, J of the k arcs among moves a..b-1 as `Writer.arc` writes them, or None when
+    an arc must go the move-by-move way: a sweep over a half turn (split in two), a chord under
     MIN_ARC_CHORD (a line), radii that disagree (lines), or anything within float noise of
-    those thresholds, where the exact scalar arithmetic must decide."""
-    assert w.raw is not None
-    raw = np.vstack([np.array(w.raw)[None, :], prep.xyz[a : b - 1]])[arc]
+    those thresholds, where the exact scalar arithmetic must decide. raw: where each arc
+    starts as planned, start_q: as written."""
     end = prep.xyz[a:b][arc]
     centre = raw[:, :2] + prep.ij[a:b][arc]
     a0 = np.arctan2(raw[:, 1] - centre[:, 1], raw[:, 0] - centre[:, 0])
@@ -150,7 +202,7 @@ def _arc_offsets(
     theta = np.mod(np.where(cw, a0 - a1, a1 - a0), FULL_TURN)
     if ((theta <= 1e-12 + _NEAR) | (theta > math.pi + 1e-6 - _NEAR)).any():
         return None
-    start = before[arc, :2]
+    start = start_q[:, :2]
     q = prep.target[a:b][arc]
     i = quantize_array(centre[:, 0] - start[:, 0])
     j = quantize_array(centre[:, 1] - start[:, 1])
@@ -161,41 +213,35 @@ def _arc_offsets(
         return None
     if (np.abs(r0 - r1) > ARC_RADIUS_MISMATCH - _NEAR).any():
         return None
-    out = np.zeros((b - a, 2))
-    out[arc, 0], out[arc, 1] = i, j
-    return out
+    return np.column_stack([i, j])
 
 
 def _lines(
     w: Writer,
+    prep: Prepared,
+    moves: np.ndarray,
     kind: np.ndarray,
     target: np.ndarray,
     changed: np.ndarray,
     ij: np.ndarray,
     feed: np.ndarray,
-    words: list[str],
+    feeding: np.ndarray,
 ) -> list[str]:
-    """The lines of the moves written: motion word where the mode changes, the axis words
-    that changed (X and Y always on an arc), I and J on arcs, F where the feed changes."""
-    codes = kind.tolist()
+    """The lines of the moves written (`moves`: their indices in the toolpath): the motion
+    word where the mode changes, the axis words that changed (X and Y always on an arc), I
+    and J on arcs, F where a feed move's feed differs from the last one written. All lines
+    come out of one format string, one template a line."""
+    codes = kind.astype(np.int64)
     last_motion = _CODE.get(w.motion or "", -1)
-    previous = [last_motion, *codes[:-1]]
-    motion = [_MOTION_WORD[c] if c != p else "" for c, p in zip(codes, previous, strict=True)]
-    prev_feed = np.concatenate([[math.nan if w.feed is None else w.feed], feed[:-1]])
-    new_feed = (feed != prev_feed).tolist()
-    columns = []
-    for axis, word in enumerate(_WORDS):
-        columns.append(
-            [
-                word(v) if c else ""
-                for v, c in zip(target[:, axis].tolist(), changed[:, axis].tolist(), strict=True)
-            ]
-        )
-    centre = [
-        _IJ_WORDS % (i, j) if c >= _ARC_CW else ""
-        for i, j, c in zip(ij[:, 0].tolist(), ij[:, 1].tolist(), codes, strict=True)
-    ]
-    return [
-        (m + x + y + z + c + (f if nf else ""))[:-1]
-        for m, x, y, z, c, f, nf in zip(motion, *columns, centre, words, new_feed, strict=True)
-    ]
+    previous = np.concatenate([[last_motion], codes[:-1]])
+    arc = codes >= _ARC_CW
+    motion = np.where(codes != previous, codes + 1, 0)
+    key = motion * 16 + changed[:, 0] * 8 + changed[:, 1] * 4 + changed[:, 2] * 2 + arc
+    templates = [_TEMPLATES[k] for k in key.tolist()]
+    rows = np.flatnonzero(feeding)
+    q = feed[rows]
+    prev = np.concatenate([[math.nan if w.feed is None else w.feed], q[:-1]])
+    for r in rows[q != prev].tolist():  # NaN: no feed written yet, differs from every feed
+        templates[r] += prep.feed_word(int(moves[r]))
+    values = np.column_stack([target, ij])[np.column_stack([changed, arc, arc])]
+    return ("\n".join(templates) % tuple(values.tolist())).split("\n")

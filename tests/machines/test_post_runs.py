@@ -26,9 +26,12 @@ MACHINE = get_machine("engraver-3axis-grbl")
 def _both(prog, monkeypatch: pytest.MonkeyPatch, dialect: str = "grbl") -> tuple[str, str]:
     """(bulk text, move-by-move text) of one program."""
     bulk = render(prog, MACHINE, dialect=dialect, date=DATE)
+    monkeypatch.setattr(post_program, "WHOLE_TOOLPATH", False)
+    runs = render(prog, MACHINE, dialect=dialect, date=DATE)
     monkeypatch.setattr(post_program, "MIN_RUN", 10**9)
     one_by_one = render(prog, MACHINE, dialect=dialect, date=DATE)
     monkeypatch.undo()
+    assert runs == one_by_one  # the run-by-run way, where the whole toolpath is not taken
     return bulk, one_by_one
 
 
@@ -110,16 +113,23 @@ def test_arcs_are_written_in_bulk_as_one_by_one(monkeypatch: pytest.MonkeyPatch)
             Move(L, 10, 0, -0.2, 250),
         ]
     moves.append(Move(L, 10, 0, SAFE, 60))
-    taken: list[bool] = []
-    bulk_writer = post_program.write_feed_run
+    taken: list[tuple[str, bool]] = []
+    whole_writer, run_writer = post_program.write_toolpath, post_program.write_feed_run
 
-    def watched(*args: object) -> bool:
-        taken.append(bulk_writer(*args))  # type: ignore[arg-type]
-        return taken[-1]
+    def whole(*args: object) -> bool:
+        taken.append(("toolpath", whole_writer(*args)))  # type: ignore[arg-type]
+        return taken[-1][1]
 
-    monkeypatch.setattr(post_program, "write_feed_run", watched)
+    def run(*args: object) -> bool:
+        taken.append(("run", run_writer(*args)))  # type: ignore[arg-type]
+        return taken[-1][1]
+
+    monkeypatch.setattr(post_program, "write_toolpath", whole)
+    monkeypatch.setattr(post_program, "write_feed_run", run)
     bulk, one_by_one = _both(program(moves, depth=0.2), monkeypatch)
-    assert taken == [True]  # the whole run, arcs included, went the bulk way
+    # the whole toolpath, arcs included, in one pass; then (the toolpath way turned off) the
+    # whole run in one pass
+    assert taken == [("toolpath", True), ("run", True)]
     assert bulk == one_by_one
     assert bulk.count("G3 ") + bulk.count("G2 ") >= 10 and "I-10.0000 J0.0000" in bulk
 
@@ -147,4 +157,54 @@ def test_a_run_with_a_zero_feed_is_still_refused() -> None:
     moves += [Move(L, 1 + k * 0.1, 1, -0.1, 250) for k in range(20)]
     moves += [Move(L, 3.5, 1, -0.1, 0.0001), Move(L, 3.5, 1, SAFE, 60)]
     with pytest.raises(PostError, match="rounds to zero"):
+        render(program(moves, depth=0.2), MACHINE, date=DATE)
+
+
+def _taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """What `write_toolpath` answered on each toolpath offered to it."""
+    taken: list[bool] = []
+    whole_writer = post_program.write_toolpath
+
+    def whole(*args: object) -> bool:
+        taken.append(whole_writer(*args))  # type: ignore[arg-type]
+        return taken[-1]
+
+    monkeypatch.setattr(post_program, "write_toolpath", whole)
+    return taken
+
+
+def test_rapids_and_cuts_go_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    moves = []
+    for k in range(3):  # three squares: rapid, down, round, up
+        x = 5.0 * k
+        moves += [Move(R, x, 0, SAFE), Move(R, x, 0, SAFE), Move(L, x, 0, -0.1, 60)]
+        moves += [Move(L, x + 2, 0, -0.1, 250), Move(L, x + 2, 2, -0.1, 250)]
+        moves += [Move(L, x, 2, -0.1, 250), Move(L, x, 0, -0.1, 250), Move(L, x, 0, SAFE, 250)]
+    taken = _taken(monkeypatch)
+    bulk, one_by_one = _both(program(moves, depth=0.2), monkeypatch)
+    assert taken == [True]
+    assert bulk == one_by_one
+    assert bulk.count("\nG0 X") == 3  # the repeated rapid writes nothing
+
+
+def test_a_rapid_straight_up_out_of_the_cut_is_left_to_the_writer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A vertical rapid out of the stone becomes a G1 at the plunge feed, move by move."""
+    moves = [Move(R, 1, 1, SAFE), Move(L, 1, 1, -0.1, 60)]
+    moves += [Move(L, 1 + k * 0.1, 1, -0.1, 250) for k in range(20)]
+    moves += [Move(R, 2.9, 1, SAFE), Move(R, 5, 5, SAFE), Move(L, 5, 5, -0.1, 60)]
+    moves += [Move(L, 5 + k * 0.1, 5, -0.1, 250) for k in range(20)] + [Move(L, 7, 5, SAFE, 60)]
+    taken = _taken(monkeypatch)
+    bulk, one_by_one = _both(program(moves, depth=0.2), monkeypatch)
+    assert taken == [False]
+    assert bulk == one_by_one
+    assert "\nX2.9000\nZ3.0000 F60\nG0 X5.0000 Y5.0000\n" in bulk
+
+
+def test_a_rapid_across_the_stone_is_still_refused() -> None:
+    moves = [Move(R, 1, 1, SAFE), Move(L, 1, 1, -0.1, 60)]
+    moves += [Move(L, 1 + k * 0.1, 1, -0.1, 250) for k in range(20)]
+    moves += [Move(R, 5, 5, SAFE), Move(L, 5, 5, SAFE, 60)]
+    with pytest.raises(PostError, match="across the stone"):
         render(program(moves, depth=0.2), MACHINE, date=DATE)
