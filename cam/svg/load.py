@@ -9,11 +9,16 @@ import os
 from collections.abc import Callable, Iterator
 
 import numpy as np
+import shapely
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import unary_union
 
 from cam.design import Design, DesignPath, FillRegion
 from cam.errors import DesignError, HostileInputError
 from cam.tolerances import DEFAULT
 
+from . import clip
 from .dedupe import dedupe
 from .document import RootGeometry, root_geometry
 from .flatten import CoordinateOverflowError, SegmentLimitError, flatten
@@ -100,7 +105,8 @@ def _load(
     except CoordinateOverflowError as exc:
         raise DesignError(f"SVG refused: {exc}: the design is absurdly large") from None
     width, height = size if size else _size(geo, np.zeros((0, 2)), warnings)
-    paths, fills = _assemble(walker.drawn, flat, walker.warn)
+    regions = _clip_regions(walker, tolerance, limits, height)
+    paths, fills = _assemble(walker.drawn, flat, walker.warn, regions)
     paths, dropped = dedupe(paths, tolerance)
     if not paths:
         detail = "; ".join(warnings[:3])
@@ -139,48 +145,128 @@ def _size(geo: RootGeometry, pts: np.ndarray, warnings: list[str]) -> tuple[floa
     return width, height
 
 
+def _clip_regions(
+    walker: Walker, tolerance: float, limits: SvgLimits, height: float
+) -> list[BaseGeometry]:
+    """Each clipPath region in force, as an area in machine mm."""
+    if not walker.clips:
+        return []
+    items = [(shape.matrix, shape.subpaths) for shapes in walker.clips for shape in shapes]
+
+    def to_machine(pts: np.ndarray) -> np.ndarray:
+        pts[:, 1] = height - pts[:, 1]
+        return pts
+
+    try:
+        flat = flatten(items, tolerance, limits.max_segments, DEFAULT.coord_eps, to_machine)
+    except SegmentLimitError:
+        raise HostileInputError(
+            f"SVG refused: more than {limits.max_segments} line segments once curves are flattened"
+        ) from None
+    except CoordinateOverflowError as exc:
+        raise DesignError(f"SVG refused: {exc}: the design is absurdly large") from None
+    regions: list[BaseGeometry] = []
+    pos = 0
+    for shapes in walker.clips:
+        parts = []
+        for shape in shapes:
+            rings = [pts for pts in flat[pos] if len(pts) >= 3]
+            parts.append(clip.area(rings, shape.rule))
+            pos += 1
+        regions.append(unary_union(parts) if parts else Polygon())
+    return regions
+
+
 def _assemble(
-    drawn: list[Drawn], flat: list[list[np.ndarray]], warn: Callable[[str], None]
+    drawn: list[Drawn],
+    flat: list[list[np.ndarray]],
+    warn: Callable[[str], None],
+    regions: list[BaseGeometry] | None = None,
 ) -> tuple[list[DesignPath], list[FillRegion]]:
-    """Machine-space paths (fill outlines first, then strokes: SVG's paint order)."""
+    """Machine-space paths (fill outlines first, then strokes: SVG's paint order), each
+    seen through the clip-paths in force on its element."""
     paths: list[DesignPath] = []
     fills: list[FillRegion] = []
-    eps = DEFAULT.coord_eps
+    seen_through: dict[tuple[int, ...], BaseGeometry] = {}
     for d, polylines in zip(drawn, flat, strict=True):
-        a, b, c, dd = d.matrix[:4]
-        width_mm = d.stroke_width * abs(a * dd - b * c) ** 0.5
-        rings: list[np.ndarray] = []
-        strokes: list[DesignPath] = []
-        degenerate = False
-        for sub, pts in zip(d.subpaths, polylines, strict=True):
-            if len(pts) > 1 and math.dist(pts[0], pts[-1]) <= eps:
-                pts = pts[:-1]  # back at the start: closed
-                closed = True
-            else:
-                closed = sub.closed
-            pts.setflags(write=False)  # shared by the paths and fill regions built from it
-            ring = d.fill and len(pts) >= 3 and not _collinear(pts, eps)
-            if ring:
-                rings.append(pts)
-            elif d.fill and not d.stroke:
-                degenerate = True
-            if not d.stroke or ring:
-                continue  # a fill outline already runs along this subpath's centre line
-            if len(pts) == 1 and not d.dots:
-                degenerate = True
-                continue
-            if len(pts) == 2 and closed:
-                closed = False  # there and back along one line: cut it once
-            strokes.append(
-                DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm)
-            )
-        if degenerate:
-            warn(f"{d.element_id!r}: subpath(s) of zero length or area dropped")
-        paths.extend(DesignPath(r, True, d.element_id, "fill") for r in rings)
-        paths.extend(strokes)
-        if rings:
-            fills.append(FillRegion(d.element_id, tuple(rings), d.fill_rule))
+        region = None
+        if d.clips and regions:
+            region = seen_through.get(d.clips)
+            if region is None:
+                region = clip.intersect([regions[i] for i in d.clips])
+                shapely.prepare(region)  # many paths are tested against one region
+                seen_through[d.clips] = region
+        _assemble_one(d, polylines, warn, region, paths, fills)
     return paths, fills
+
+
+def _assemble_one(
+    d: Drawn,
+    polylines: list[np.ndarray],
+    warn: Callable[[str], None],
+    region: BaseGeometry | None,
+    paths: list[DesignPath],
+    fills: list[FillRegion],
+) -> None:
+    eps = DEFAULT.coord_eps
+    a, b, c, dd = d.matrix[:4]
+    width_mm = d.stroke_width * abs(a * dd - b * c) ** 0.5
+    rings: list[np.ndarray] = []
+    strokes: list[DesignPath] = []
+    degenerate = False
+    for sub, pts in zip(d.subpaths, polylines, strict=True):
+        if len(pts) > 1 and math.dist(pts[0], pts[-1]) <= eps:
+            pts = pts[:-1]  # back at the start: closed
+            closed = True
+        else:
+            closed = sub.closed
+        pts.setflags(write=False)  # shared by the paths and fill regions built from it
+        ring = d.fill and len(pts) >= 3 and not _collinear(pts, eps)
+        if ring:
+            rings.append(pts)
+        elif d.fill and not d.stroke:
+            degenerate = True
+        if not d.stroke or ring:
+            continue  # a fill outline already runs along this subpath's centre line
+        if len(pts) == 1 and not d.dots:
+            degenerate = True
+            continue
+        if len(pts) == 2 and closed:
+            closed = False  # there and back along one line: cut it once
+        strokes.append(DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm))
+    if degenerate:
+        warn(f"{d.element_id!r}: subpath(s) of zero length or area dropped")
+    rule = d.fill_rule
+    if region is not None:
+        rings, rule, strokes = _seen_through(rings, rule, strokes, region)
+    paths.extend(DesignPath(r, True, d.element_id, "fill") for r in rings)
+    paths.extend(strokes)
+    if rings:
+        fills.append(FillRegion(d.element_id, tuple(rings), rule))
+
+
+def _seen_through(
+    rings: list[np.ndarray], rule: str, strokes: list[DesignPath], region: BaseGeometry
+) -> tuple[list[np.ndarray], str, list[DesignPath]]:
+    """The visible part of a clipped element: its fill's area within the region (outlined,
+    even-odd: rings of the resulting polygons and their holes) and its centre lines' pieces
+    inside the region."""
+    if rings:
+        clipped = clip.clip_fill(rings, rule, region)
+        if clipped is not None:
+            rings, rule = clipped, "evenodd"
+            for r in rings:
+                r.setflags(write=False)
+    kept: list[DesignPath] = []
+    for path in strokes:
+        pieces = clip.clip_line(path.points, path.closed, region)
+        if pieces is None:
+            kept.append(path)
+            continue
+        for pts, closed in pieces:
+            pts.setflags(write=False)
+            kept.append(DesignPath(pts, closed, path.element_id, "stroke", path.stroke_width_mm))
+    return rings, rule, kept
 
 
 def _collinear(pts: np.ndarray, eps: float) -> bool:

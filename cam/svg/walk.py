@@ -9,6 +9,7 @@ It only decides what is drawn; flattening comes after, for all shapes at once.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from xml.etree.ElementTree import Element
 
@@ -71,6 +72,7 @@ class Ctx:
     prefix: str  # locator of the <use> chain this element is drawn through
     depth: int
     uses: frozenset[int]  # id() of elements being instantiated (cycle guard)
+    clips: tuple[int, ...] = ()  # indexes into Walker.clips of the clip-paths in force
 
 
 @dataclass(slots=True)
@@ -85,6 +87,16 @@ class Drawn:
     fill_rule: str
     stroke_width: float  # user units
     dots: bool  # round/square caps: a zero-length stroked subpath shows as a dot
+    clips: tuple[int, ...] = ()  # the clipping regions it is seen through (all of them)
+
+
+@dataclass(slots=True)
+class ClipShape:
+    """One shape of a <clipPath>, in document mm through its map."""
+
+    matrix: Affine
+    subpaths: list[SubPath]
+    rule: str  # clip-rule: "nonzero" | "evenodd"
 
 
 class Walker:
@@ -99,6 +111,8 @@ class Walker:
             self.warn(text)
         self.visits = 0
         self._declared: dict[Element, dict[str, str]] = {}
+        self.clips: list[list[ClipShape]] = []  # clipping regions, by Drawn.clips index
+        self._clip_keys: dict[tuple[int, Affine], int] = {}
 
     def warn(self, text: str) -> None:
         if text in self._seen:
@@ -164,10 +178,17 @@ class Walker:
         except TransformError as exc:
             raise DesignError(f"element {name!r}: {exc}") from None
         opacity = ctx.opacity * _opacity(own.get("opacity"))
-        inner = Ctx(matrix, style, opacity, ctx.viewport, ctx.prefix, ctx.depth + 1, ctx.uses)
-        for prop in ("clip-path", "mask"):
-            if own.get(prop, "none").strip().lower() != "none":
-                self.warn(f"{prop} on {name!r} is not applied: the whole shape is cut")
+        clips = ctx.clips
+        clip = own.get("clip-path", "none").strip()
+        if clip.lower() != "none":
+            found = self.clip_index(clip, matrix, ctx.viewport, name)
+            if found is not None:
+                clips = (*clips, found)
+        inner = Ctx(
+            matrix, style, opacity, ctx.viewport, ctx.prefix, ctx.depth + 1, ctx.uses, clips
+        )
+        if own.get("mask", "none").strip().lower() != "none":
+            self.warn(f"mask on {name!r} is not applied: the whole shape is cut")
         if tag in GROUPS or tag == "svg":
             if tag == "svg":
                 port = self.nested_viewport(el, inner, name, el.get("width"), el.get("height"))
@@ -249,6 +270,93 @@ class Walker:
         if text is None:
             return m
         return about(m, *parse_origin(text, *viewport))
+
+    def clip_index(
+        self, value: str, matrix: Affine, viewport: tuple[float, float], name: str
+    ) -> int | None:
+        """The index in self.clips of the region `clip-path: value` clips to, for an element
+        whose user space maps to document mm by `matrix`; None when nothing is clipped."""
+        m = _URL_REF.fullmatch(value)
+        if m is None:
+            self.warn(f"clip-path {value!r} on {name!r} is not applied: the whole shape is cut")
+            return None
+        target = self.doc.ids.get(m.group(1))
+        if target is None or local_name(target) != "clipPath" or not self.doc.is_svg(target):
+            # CSS Masking: a reference to nothing, or not to a clipPath, clips nothing
+            self.warn(f"clip-path {value!r} on {name!r} refers to no <clipPath>: not clipped")
+            return None
+        key = (id(target), matrix)
+        found = self._clip_keys.get(key)
+        if found is not None:
+            return found
+        where = target.get("id") or "clipPath"
+        units = (target.get("clipPathUnits") or "userSpaceOnUse").strip()
+        if units == "objectBoundingBox":
+            self.warn(
+                f"clipPath {where!r} in objectBoundingBox units is not applied: "
+                "the whole shape is cut"
+            )
+            return None
+        if (self.declared(target).get("clip-path") or "none").strip().lower() != "none":
+            self.warn(f"the clip-path of clipPath {where!r} itself is not applied")
+        try:
+            base = compose(matrix, parse_transform(target.get("transform")))
+        except TransformError as exc:
+            raise DesignError(f"clipPath {where!r}: {exc}") from None
+        own_rule = self.declared(target).get("clip-rule", "nonzero")
+        shapes_in: list[ClipShape] = []
+        for child in target:
+            if isinstance(child.tag, str) and self.doc.is_svg(child):
+                shape = self.clip_shape(child, base, own_rule, viewport, where)
+                if shape is not None:
+                    shapes_in.append(shape)
+        self.clips.append(shapes_in)
+        self._clip_keys[key] = len(self.clips) - 1
+        return len(self.clips) - 1
+
+    def clip_shape(
+        self, el: Element, base: Affine, rule: str, viewport: tuple[float, float], where: str
+    ) -> ClipShape | None:
+        """A child of a <clipPath> as a clipping shape (a shape, or a <use> of one)."""
+        tag = local_name(el)
+        try:
+            mat = compose(base, parse_transform(el.get("transform")))
+            if tag == "use":
+                target = self.doc.ids.get((el.get("href") or el.get(XLINK_HREF) or "")[1:])
+                vw, vh = viewport
+                x, y = to_px(el.get("x") or "0", vw), to_px(el.get("y") or "0", vh)
+                if target is None or local_name(target) not in shapes.SHAPES:
+                    return None
+                if self.hidden_in_clip(el):
+                    return None
+                mat = compose(
+                    compose(mat, translate(x, y)), parse_transform(target.get("transform"))
+                )
+                el, tag = target, local_name(target)
+        except (TransformError, LengthError) as exc:
+            raise DesignError(f"clipPath {where!r}: {exc}") from None
+        if tag in TEXT:
+            raise DesignError(
+                f"clipPath {where!r} clips with text: convert text to paths before carving"
+            )
+        if tag not in shapes.SHAPES or self.hidden_in_clip(el):
+            return None
+        own = self.declared(el)
+        if (own.get("clip-path") or "none").strip().lower() != "none":
+            self.warn(f"the clip-path of a shape inside clipPath {where!r} is not applied")
+        try:
+            subs = shapes.SHAPES[tag](el, *viewport)
+        except (PathDataError, shapes.ShapeError) as exc:
+            raise DesignError(f"clipPath {where!r}, {tag}: {exc}") from None
+        subs = [sub for sub in subs if sub.segs or sub.closed]
+        value = own.get("clip-rule", rule).strip().lower()
+        return ClipShape(mat, subs, "evenodd" if value == "evenodd" else "nonzero")
+
+    def hidden_in_clip(self, el: Element) -> bool:
+        own = self.declared(el)
+        return own.get("display", "").strip().lower() == "none" or own.get(
+            "visibility", ""
+        ).strip().lower() in ("hidden", "collapse")
 
     def locate(self, el: Element, ctx: Ctx) -> str:
         return ctx.prefix + self.doc.locator[el]
@@ -403,6 +511,7 @@ class Walker:
                 "evenodd" if rule == "evenodd" else "nonzero",
                 width,
                 style["stroke-linecap"].strip().lower() in ("round", "square"),
+                ctx.clips,
             )
         )
 
@@ -426,6 +535,7 @@ class Walker:
 
 
 _MARKERS = frozenset(("marker-start", "marker-mid", "marker-end"))
+_URL_REF = re.compile(r"url\(\s*['\"]?#([^'\")]+)['\"]?\s*\)")
 
 
 def _opacity(text: str | None) -> float:
