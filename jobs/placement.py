@@ -171,7 +171,8 @@ def carve_options(piece: Piece, job: Job) -> dict[str, Any]:
 
 def _surface_options(spec: PieceSpec, face_name: str | None) -> dict[str, bool]:
     """How the cut meets a curved face: laid onto a dome (depth from the local surface), or
-    wrapped round a bangle's band on the rotary A axis. A flat face needs neither."""
+    laid across a bangle band's section and wrapped round the rotary A axis. A flat face needs
+    neither."""
     from cam.errors import PieceError
     from cam.pieces.faces import get_face
 
@@ -179,7 +180,7 @@ def _surface_options(spec: PieceSpec, face_name: str | None) -> dict[str, bool]:
         kind = get_face(spec, face_name).kind
     except PieceError:
         return {}
-    return {"follow_surface": kind == "dome", "wrap_band": kind == "band"}
+    return {"follow_surface": kind in ("dome", "band"), "wrap_band": kind == "band"}
 
 
 @dataclass(frozen=True)

@@ -115,20 +115,21 @@ def _inputs(session: Session, settings: Settings, job: Job
 def _stone(piece: Piece | None, face: dict[str, Any] | None) -> dict[str, Any]:
     """check_program's keywords for the face the program was planned on: a flat face's box and
     outline (the hole of a disc included: a cut past them is reported), and a dome's surface,
-    so every depth is judged below the stone where the tool is. A band is unrolled by the
-    program's rotary entry instead; a program made without a piece is judged as before."""
+    so every depth is judged below the stone where the tool is; a band's, unrolled, with its
+    section's fall across it (the program's rotary entry names the band it turns). A program
+    made without a piece is judged as before."""
     from cam.errors import PieceError
     from cam.pieces.faces import get_face
     from jobs.placement import piece_spec
 
-    if piece is None or not face or face.get("kind") not in ("flat", "dome"):
+    if piece is None or not face or face.get("kind") not in ("flat", "dome", "band"):
         return {}
     try:
         model = get_face(piece_spec(piece), face.get("name"))
     except PieceError:
         return {}
     stone: dict[str, Any] = {"face": tuple(model.bounds), "outline": model.boundary}
-    if model.kind == "dome":
+    if model.kind != "flat":
         stone["surface"] = model.surface_z
     return stone
 

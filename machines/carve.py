@@ -70,8 +70,8 @@ class CarveOptions:
     face_name: str | None = None  # one of the piece's faces; None = its first (front)
     fit: str | None = None  # "fit" | "centre" | None (the placement as given, checked)
     margin: float = 0.5  # mm of stone kept clear of every edge of the face, hole included
-    # on a domed face, lay the cut onto the stone (cam.surface.follow): depth from the local
-    # surface instead of from Z0
+    # on a domed face or a band, lay the cut onto the stone (cam.surface.follow): depth from
+    # the local surface instead of from Z0 (a band's fall across its section)
     follow_surface: bool = False
     # on a bangle's band, wrap the cut round the rotary A axis (cam.rotary): A words, G93
     wrap_band: bool = False
@@ -118,7 +118,8 @@ def carve(
         job=options.job,
     )
     program = plan_program(design, plan)
-    followed = options.follow_surface and face is not None and face.kind == "dome"
+    # a dome, or a band's section falling away across its width (round, oval): laid onto it
+    followed = options.follow_surface and face is not None and face.kind in ("dome", "band")
     if followed:
         from cam.surface.follow import follow_program
 
@@ -371,7 +372,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--follow-surface",
         action="store_true",
-        help="on a domed face: depth measured from the local surface (drop-cutter)",
+        help="on a domed face or a bangle's band: depth measured from the local surface "
+        "(drop-cutter; across a round or oval band's section)",
     )
     ap.add_argument(
         "--wrap-band",

@@ -282,8 +282,9 @@ def run_cli(argv: Sequence[str] | None = None) -> int:
         face, diameter, along = band_of(args.piece, name, args.band_diameter, args.band_along)
         if box is None and face is not None:
             box = face.bounds  # the face (a band unrolled): cuts past its edge are refused
-        # a dome: the stone starts from its surface, and the cut must stay on its outline
-        dome = face if face is not None and face.kind == "dome" else None
+        # a dome, or a band's section: the stone starts from its surface, and the cut must
+        # stay on its outline
+        dome = face if face is not None and face.kind in ("dome", "band") else None
         result = simulate_files(
             Path(args.program),
             Path(args.design) if args.design else None,

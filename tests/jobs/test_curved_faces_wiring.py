@@ -172,3 +172,46 @@ def test_a_program_cut_flat_across_the_dome_fails_for_cutting_air(world) -> None
     assert any("air" in r for r in report["reasons"]), report["reasons"]
     with pytest.raises(GuardFailed):
         world.fire(job_id, "approve_program", "supervisor")
+
+
+ROUND_BANGLE = {"inner_diameter_mm": "58.0", "thickness_mm": "8.0", "section": "round"}
+
+
+def test_a_round_bangles_cut_follows_its_section_and_passes_the_simulation(world) -> None:
+    """Across a round band the stone falls away from the crown; the program goes down with it
+    (Z below -depth at the band's edges) and is judged on that section."""
+    from jobs.simulation import latest_report, simulate_program
+
+    job_id = _job(world, "NGTC-B5", "bangle", ROUND_BANGLE)
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    gcode = _latest(world, job_id, "gcode").decode()
+    code = "\n".join(line for line in gcode.splitlines() if not line.startswith("("))
+    zs = [float(z) for z in re.findall(r"\bZ(-?\d+\.?\d*)", code)]
+    assert min(zs) < -0.3 - 0.05  # deeper below the crown than the depth: the section falls
+    assert simulate_program(job_id, settings=world.settings, factory=world.factory) == "ok"
+    with world.session() as s:
+        report = latest_report(s, world.settings, job_id)
+    assert report is not None and report["curved_surface"] and report["rotary_diameter"]
+    assert report["max_depth"] <= 0.3 + 0.01
+
+
+def test_a_round_bangles_program_cut_at_constant_depth_fails_for_cutting_air(world) -> None:
+    from cam.pieces.spec import PieceSpec
+    from jobs.simulation import latest_report, simulate_program
+    from machines.carve import CarveOptions, carve
+    from tests.jobs.conftest import SVG
+
+    job_id = _job(world, "NGTC-B6", "bangle", ROUND_BANGLE)
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    flat = carve(SVG, CarveOptions(piece=PieceSpec.from_dimensions("bangle", ROUND_BANGLE),
+                                   fit="fit", depth=0.3, wrap_band=True,
+                                   machine="rotary-4axis-linuxcnc", job=f"job {job_id}"))
+    assert any("constant depth" in w for w in flat.report["warnings"])
+    with world.session() as s:
+        artifacts.save(s, world.settings, flat.gcode.encode(), kind="gcode",
+                       filename=f"job-{job_id}.nc", media_type="text/x-gcode", job_id=job_id)
+        s.commit()
+    assert simulate_program(job_id, settings=world.settings, factory=world.factory) != "ok"
+    with world.session() as s:
+        report = latest_report(s, world.settings, job_id)
+    assert report is not None and any("air" in r for r in report["reasons"]), report["reasons"]
