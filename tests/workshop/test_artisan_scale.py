@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,10 +32,20 @@ def test_a_design_without_a_size_makes_no_scale_claim() -> None:
                           '<path d="M0 0 L1 1"/></svg>') is None
 
 
-def test_a_hostile_design_is_not_measured() -> None:
-    hostile = ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>'
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE svg [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>',  # nested: billion laughs
+    '<!DOCTYPE svg [<!ENTITY a SYSTEM "file:///etc/passwd">]>',  # an external entity
+])
+def test_a_hostile_design_is_not_measured(doctype: str) -> None:
+    hostile = (f'<?xml version="1.0"?>{doctype}'
                '<svg xmlns="http://www.w3.org/2000/svg" width="10mm" height="10mm">&a;</svg>')
     assert design_size_mm(hostile) is None
+
+
+def test_an_illustrator_header_with_plain_entities_is_measured() -> None:
+    svg = ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY ns_svg "http://www.w3.org/2000/svg">]>'
+           '<svg xmlns="&ns_svg;" width="10mm" height="20mm"/>')
+    assert design_size_mm(svg) == (10.0, 20.0)
 
 
 @settings(max_examples=50, deadline=None)
