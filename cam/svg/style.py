@@ -22,6 +22,14 @@ PROPERTIES = frozenset(
     stroke-opacity stroke-linecap stroke-dasharray clip-path mask marker-start marker-mid
     marker-end transform transform-origin transform-box clip-rule""".split()
 )
+
+
+def wanted(prop: str) -> bool:
+    """A property the cascade keeps: one that changes the cut, or a custom property
+    (--name), which var() may bring into one."""
+    return prop in PROPERTIES or prop.startswith("--")
+
+
 # the transform attribute is read as geometry; transform-box is a CSS property only
 PRESENTATION = PROPERTIES - {"transform", "transform-box"}
 
@@ -303,7 +311,9 @@ def parse_declarations(text: str) -> list[tuple[str, str, bool]]:
         if ":" not in item:
             continue
         prop, value = item.split(":", 1)
-        prop, value = prop.strip().lower(), value.strip()
+        prop, value = prop.strip(), value.strip()
+        if not prop.startswith("--"):  # custom property names are case-sensitive
+            prop = prop.lower()
         important = False
         m = re.search(r"!\s*important\s*$", value, re.I)
         if m:
@@ -388,7 +398,7 @@ class StyleSheet:
             if head.startswith("@"):
                 self._at_rule(head, body)
                 continue
-            decls = tuple(d for d in parse_declarations(body) if d[0] in PROPERTIES)
+            decls = tuple(d for d in parse_declarations(body) if wanted(d[0]))
             for selector in _split_top(head):
                 self._add_rule(selector, decls)
 
@@ -496,7 +506,7 @@ def cascade(
     ranked: dict[str, tuple[tuple, str]] = {}
 
     def offer(prop: str, value: str, rank: tuple) -> None:
-        if prop in PROPERTIES and (prop not in ranked or rank >= ranked[prop][0]):
+        if wanted(prop) and (prop not in ranked or rank >= ranked[prop][0]):
             ranked[prop] = (rank, value)
 
     for prop, value in el.attrib.items():

@@ -134,6 +134,8 @@ class Walker:
     def computed(self, el: Element, ctx: Ctx) -> tuple[dict[str, str], dict[str, str]]:
         own = self.declared(el)
         style = ctx.style
+        if any(prop.startswith("--") or "var(" in value for prop, value in own.items()):
+            style, own = self.substituted(own, ctx.style)
         for prop, value in own.items():
             if prop in INHERITED_DEFAULTS:
                 keyword = value.lower()
@@ -143,6 +145,38 @@ class Walker:
                     style = dict(ctx.style)  # copied only when something changes
                 style[prop] = INHERITED_DEFAULTS[prop] if keyword == "initial" else value
         return style, own
+
+    def substituted(
+        self, own: dict[str, str], parent: dict[str, str]
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Custom properties (inherited) and var() references, as CSS resolves them: a
+        reference to nothing without a fallback, a cycle, or a value grown past
+        MAX_VAR_CHARS makes the property invalid, that is unset (the parent's value for an
+        inherited property, the initial one otherwise)."""
+        style = dict(parent)
+        custom = {p: v for p, v in own.items() if p.startswith("--")}
+        style.update(custom)
+        for prop, value in custom.items():
+            resolved = _substitute(value, lambda n, p=prop: None if n == p else style.get(n))
+            if resolved is None:
+                if prop in parent:
+                    style[prop] = parent[prop]
+                else:
+                    del style[prop]
+            else:
+                style[prop] = resolved
+        out: dict[str, str] = {}
+        for prop, value in own.items():
+            if prop.startswith("--"):
+                continue
+            if "var(" in value:
+                resolved = _substitute(value, style.get)
+                if resolved is None:
+                    self.warn(f"CSS {prop}: {value!r} refers to no custom property: unset")
+                    continue
+                value = resolved
+            out[prop] = value
+        return style, out
 
     # -- the walk -------------------------------------------------------------------------
     def walk(self, el: Element, ctx: Ctx, name: str) -> None:
@@ -535,6 +569,28 @@ class Walker:
 
 
 _MARKERS = frozenset(("marker-start", "marker-mid", "marker-end"))
+_VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)")
+MAX_VAR_CHARS = 10_000  # a var() chain that doubles at every step stops here
+
+
+def _substitute(value: str, lookup) -> str | None:
+    """value with its var(--name[, fallback]) references replaced; None when one refers to
+    nothing and has no fallback, or the text grows past MAX_VAR_CHARS."""
+    for _ in range(1000):
+        m = _VAR.search(value)
+        if m is None:
+            return value
+        found = lookup(m.group(1))
+        if found is None:
+            if m.group(2) is None:
+                return None
+            found = m.group(2).strip()
+        value = value[: m.start()] + found + value[m.end() :]
+        if len(value) > MAX_VAR_CHARS:
+            return None
+    return None
+
+
 _URL_REF = re.compile(r"url\(\s*['\"]?#([^'\")]+)['\"]?\s*\)")
 
 

@@ -122,3 +122,51 @@ def test_specificity_of_new_selectors(rule, line_attrs, painted):
         + '<rect width="1" height="1"/>'
     )
     assert ("l" in by_id(design)) is painted
+
+
+VAR_SHEET = """
+:root { --ink: black; --Case: black; }
+.a { stroke: var(--ink) }
+.b { stroke: var(--nope, black) }
+.c { stroke: var(--nope) }
+g.d { --w: none } g.d line { stroke: var(--w, black) }
+.e { --x: var(--y); --y: var(--x); stroke: var(--x, black) }
+.f { stroke: var(--case) }
+.g { stroke: var(--Case) }
+.h { --k: var(--ink); stroke: var(--k) }
+.i { stroke: black; } .i { stroke: var(--missing) }
+"""
+
+
+def test_custom_properties_and_var_like_a_browser():
+    # painted by Chromium: a b e g h j; not: c (no such property), d (--w is none),
+    # f (names are case-sensitive), i (invalid at computed time: unset, no stroke)
+    lines = [
+        ("a", 'class="a"'),
+        ("b", 'class="b"'),
+        ("c", 'class="c"'),
+        ("e", 'class="e"'),
+        ("f", 'class="f"'),
+        ("g", 'class="g"'),
+        ("h", 'class="h"'),
+        ("i", 'class="i"'),
+        ("j", 'style="stroke: var(--ink)"'),
+    ]
+    body = "".join(
+        f'<line id="{lid}" x1="0" y1="{n}" x2="10" y2="{n}" {attrs}/>'
+        for n, (lid, attrs) in enumerate(lines)
+    )
+    body += '<g class="d"><line id="d" x1="0" y1="20" x2="10" y2="20"/></g>'
+    design = load(f"<style>{VAR_SHEET}</style>{body}")
+    assert list(by_id(design)) == ["a", "b", "e", "g", "h", "j"]
+
+
+def test_var_growth_is_capped():
+    # each level doubles the text: 2**20 copies would be megabytes
+    levels = "".join(f"--v{i + 1}: var(--v{i}) var(--v{i}); " for i in range(20))
+    body = (
+        f"<style>:root {{ --v0: black; {levels} }} .x {{ stroke: var(--v20, black) }}</style>"
+        '<line id="x" class="x" x1="0" y1="1" x2="9" y2="1"/>'
+    )
+    design = load(body)
+    assert list(by_id(design)) == ["x"]  # --v20 is invalid: the fallback applies
