@@ -28,6 +28,10 @@ from .style import local_name
 from .units import MM_PER_PX
 from .walk import Drawn, Walker
 
+# Beyond a kilometre a coordinate is an export error, not a design; far smaller numbers
+# already fall outside any stone, and far larger ones break the geometry that follows.
+MAX_COORD_MM = 1e6
+
 
 def load_svg(
     source: bytes | str | os.PathLike,
@@ -86,6 +90,11 @@ def _load(
     size: list[float] = []
 
     def to_machine(pts: np.ndarray) -> np.ndarray:
+        if len(pts) and float(np.abs(pts).max()) > MAX_COORD_MM:
+            raise DesignError(
+                f"SVG refused: coordinates beyond {MAX_COORD_MM:g} mm once transformed: "
+                "the design is absurdly large"
+            )
         size.extend(_size(geo, pts, warnings))
         pts[:, 1] = size[1] - pts[:, 1]  # y up, origin at the document's bottom-left
         return pts

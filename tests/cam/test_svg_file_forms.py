@@ -64,3 +64,11 @@ def test_byte_order_marks_and_wide_encodings(encoding):
     design = load_svg(text.encode(encoding))
     assert list(by_id(design)) == ["r"]
     assert design.title == "玉"
+
+
+@pytest.mark.parametrize(
+    "d", ["M 0 0 L 1e200 1e200", "M 0 0 L 1e300 0", "M 0 0 C 1e300 0 0 1e300 1 1"]
+)
+def test_absurd_coordinates_refused(d):
+    with pytest.raises(DesignError, match="absurdly large"):
+        load(f'<path d="{d}" stroke="black" transform="scale(1e10)"/>')
