@@ -11,7 +11,16 @@ specification; these cases are checked against hand-computed values in test_svg_
 - group `opacity="0"`, `!important` and descendant selectors are not honoured;
 - a `transform` on the root `<svg>` is applied in the outer box's px (as browsers do) but about
   its top-left corner, where browsers (and cam.svg) turn and scale about the box's centre, or
-  `transform-origin`, which svgelements ignores everywhere.
+  `transform-origin`, which svgelements ignores everywhere;
+- `clip-path` is ignored (the whole shape is drawn), where browsers and cam.svg cut only what
+  shows through the clip;
+- a root `width`/`height` in `em`/`rem` is misread or refused (`1em` raises, `12rem` is read
+  as 12 px), and a `%` width is taken as the viewBox width where cam.svg keeps the viewBox's
+  aspect ratio from the other dimension;
+- a filled but unstroked open line (`M 5 1 V 5`) counts as a path, though it has no area and
+  browsers draw nothing;
+- custom properties / `var()`, attribute selectors, sibling combinators and pseudo-classes
+  in style sheets are not honoured.
 Designs used with this oracle avoid those cases.
 """
 
