@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from itertools import chain
+from operator import itemgetter
 
 import numpy as np
 
@@ -43,13 +45,22 @@ class CoordinateOverflowError(ValueError):
 Polyline = tuple[np.ndarray, bool]  # ((n, 2) float64 points, closed)
 
 
+_CODE = itemgetter(0)
+
+
 class _Batch:
-    """Segments of many subpaths gathered into flat lists, keyed by global order g."""
+    """Segments of many subpaths gathered into flat lists, keyed by global order g.
+
+    A subpath of straight lines only (polygons, polylines: most of a large design) is kept
+    whole, its start and segments as (LINE, x, y) rows under consecutive g, with no Python
+    step per segment."""
 
     def __init__(self) -> None:
         self.mats: list[Affine] = []
         self.line: list[tuple[float, float]] = []
         self.line_key: list[tuple[int, int]] = []  # (g, matrix)
+        self.rows: list[tuple] = []  # (LINE, x, y) of straight-only subpaths
+        self.row_blocks: list[tuple[int, int, int]] = []  # (first g, rows, matrix)
         self.cubic: list[tuple] = []
         self.cubic_key: list[tuple[int, int]] = []
         self.arc: list[tuple] = []
@@ -62,6 +73,12 @@ class _Batch:
         self.mats.append(mat)
         for sub in subs:
             self.sub_first.append(self.g)
+            if sub.segs and set(map(_CODE, sub.segs)) == {LINE}:
+                self.rows.append((LINE, *sub.start))
+                self.rows.extend(sub.segs)
+                self.row_blocks.append((self.g, len(sub.segs) + 1, m))
+                self.g += len(sub.segs) + 1
+                continue
             self.line.append(sub.start)
             self.line_key.append((self.g, m))
             self.g += 1
@@ -250,8 +267,16 @@ def flatten(
     lkey = np.asarray(batch.line_key, dtype=np.int64).reshape(-1, 2)
     parts_g = [lkey[:, 0]]
     parts_t = [np.ones(len(lkey))]
-    parts_p = [_map(mats, lkey[:, 1], np.asarray(batch.line, dtype=np.float64))]
-    budget = max_segments - len(lkey)
+    parts_p = [_map(mats, lkey[:, 1], np.asarray(batch.line, dtype=np.float64).reshape(-1, 2))]
+    if batch.rows:
+        first, count, mat = np.asarray(batch.row_blocks, dtype=np.int64).T
+        n = len(batch.rows)
+        rows = np.fromiter(chain.from_iterable(batch.rows), dtype=np.float64, count=3 * n)
+        offset = np.repeat(first - (np.cumsum(count) - count), count)
+        parts_g.append(offset + np.arange(n))
+        parts_t.append(np.ones(n))
+        parts_p.append(_map(mats, np.repeat(mat, count), rows.reshape(n, 3)[:, 1:]))
+    budget = max_segments - sum(len(g) for g in parts_g)
     if batch.arc:
         akey = np.asarray(batch.arc_key, dtype=np.int64)
         owner, t, pts = flatten_arcs(np.asarray(batch.arc, dtype=np.float64), mats, akey[:, 1], tol)

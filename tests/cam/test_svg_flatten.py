@@ -180,3 +180,30 @@ def test_many_items_keep_their_order_and_subpaths():
     for i, (first, second) in enumerate(out):
         assert first.tolist() == [[i, 0], [i + 1, 0]]
         assert second[0].tolist() == [i, 1] and np.allclose(second[-1], [i + 2, 1])
+
+
+def test_straight_only_subpaths_mixed_with_curves_keep_every_point_in_order():
+    """Straight-only subpaths take a shortcut through the batch: interleaved with curved
+    ones, lone moves and other maps, every point still comes out where it belongs."""
+    shapes = [
+        "M0 0 L3 0 L3 2 L0 2 Z M5 5 L6 6",  # straight only, two subpaths
+        "M1 1 L2 1 C3 1 3 3 2 3 L1 3",  # straight and curved
+        "M7 7",  # a lone move
+        "M4 0 L4 1 L5 1 L5 0",
+    ]
+    items = [
+        ((2.0, 0.0, 0.0, -1.0, 10.0 * k, 1.0), parse_path_data(d))
+        for k in range(3)
+        for d in shapes
+    ]
+    out = flatten(items, 0.01, 10**6, 1e-9)
+    assert [len(subs) for subs in out] == [2, 1, 1, 1] * 3
+    for k in range(3):
+        a, b, c, d = out[4 * k : 4 * k + 4]
+        x0 = 10.0 * k
+        assert a[0].tolist() == [[x0, 1.0], [x0 + 6, 1.0], [x0 + 6, -1.0], [x0, -1.0]]
+        assert a[1].tolist() == [[x0 + 10, -4.0], [x0 + 12, -5.0]]
+        assert b[0][:2].tolist() == [[x0 + 2, 0.0], [x0 + 4, 0.0]]
+        assert b[0][-1].tolist() == [x0 + 2, -2.0] and len(b[0]) > 5
+        assert c[0].tolist() == [[x0 + 14, -6.0]]
+        assert d[0].tolist() == [[x0 + 8, 1.0], [x0 + 8, 0.0], [x0 + 10, 0.0], [x0 + 10, 1.0]]
