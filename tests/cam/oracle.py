@@ -19,6 +19,8 @@ specification; these cases are checked against hand-computed values in test_svg_
   aspect ratio from the other dimension;
 - a filled but unstroked open line (`M 5 1 V 5`) counts as a path, though it has no area and
   browsers draw nothing;
+- a namespace declaration `xmlns:x="..."` (Illustrator writes one) is read as the root's `x`
+  attribute and shifts the drawing;
 - custom properties / `var()`, attribute selectors, sibling combinators and pseudo-classes
   in style sheets are not honoured.
 Designs used with this oracle avoid those cases.
