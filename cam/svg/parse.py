@@ -21,7 +21,7 @@ from cam.errors import DesignError, HostileInputError
 
 from .entities import expand_entities
 from .limits import SvgLimits
-from .style import StyleSheet, local_name
+from .style import StyleSheet, local_name, media_applies
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -155,7 +155,14 @@ def index(root: Element) -> Document:
         doc.locator[el] = el_id or f"{name}#{counters[name]}"
         if name == "style" and doc.is_svg(el):
             if (el.get("type") or "text/css").strip().lower() == "text/css":
-                doc.sheet.add("".join(el.itertext()))
+                media = media_applies(el.get("media") or "")
+                if media:
+                    doc.sheet.add("".join(el.itertext()))
+                elif media is None:
+                    doc.sheet.warnings.append(
+                        f"<style media={el.get('media')!r}> is not applied: "
+                        "it depends on the window"
+                    )
     return doc
 
 

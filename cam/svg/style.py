@@ -338,7 +338,7 @@ def _split_top(text: str) -> list[str]:
     return parts
 
 
-def _media_applies(query: str) -> bool | None:
+def media_applies(query: str) -> bool | None:
     """Whether a media query list holds on a screen: True, False, or None when it depends
     on features (width, resolution ...) a cut does not have."""
     results = []
@@ -418,7 +418,7 @@ class StyleSheet:
         name, _, rest = head.partition(" ")
         name = name.lower()
         if name == "@media":
-            applies = _media_applies(rest)
+            applies = media_applies(rest)
             if applies is None:
                 self.warnings.append(f"CSS rules inside {head!r} are not applied")
             elif applies:

@@ -170,3 +170,17 @@ def test_var_growth_is_capped():
     )
     design = load(body)
     assert list(by_id(design)) == ["x"]  # --v20 is invalid: the fallback applies
+
+
+def test_style_element_media_attribute():
+    body = (
+        '<style media="print">.a { stroke: black }</style>'
+        '<style media="screen">.b { stroke: black }</style>'
+        '<style media="(min-width: 1px)">.c { stroke: black }</style>'
+        '<line id="a" class="a" x1="0" y1="1" x2="9" y2="1"/>'
+        '<line id="b" class="b" x1="0" y1="2" x2="9" y2="2"/>'
+        '<line id="c" class="c" x1="0" y1="3" x2="9" y2="3"/>'
+    )
+    design = load(body)
+    assert list(by_id(design)) == ["b"]
+    assert any("min-width" in w for w in design.warnings)
