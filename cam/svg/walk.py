@@ -21,7 +21,7 @@ from .limits import SvgLimits
 from .origin import about, parse_origin
 from .paint import opacity_value, paint_alpha
 from .parse import NEVER_DRAWN, XLINK_HREF, Document
-from .pathdata import PathDataError, SubPath
+from .pathdata import LINE, PathDataError, SubPath
 from .style import cascade, local_name
 from .transform import (
     IDENTITY,
@@ -113,6 +113,7 @@ class Walker:
         self._declared: dict[Element, dict[str, str]] = {}
         self.clips: list[list[ClipShape]] = []  # clipping regions, by Drawn.clips index
         self._clip_keys: dict[tuple[int, Affine], int] = {}
+        self._mask_keys: dict[tuple[int, Affine], tuple[int, ...]] = {}
 
     def warn(self, text: str) -> None:
         if text in self._seen:
@@ -218,11 +219,12 @@ class Walker:
             found = self.clip_index(clip, matrix, ctx.viewport, name)
             if found is not None:
                 clips = (*clips, found)
+        mask = own.get("mask", "none").strip()
+        if mask.lower() != "none":
+            clips = (*clips, *self.mask_indexes(mask, matrix, ctx.viewport, name))
         inner = Ctx(
             matrix, style, opacity, ctx.viewport, ctx.prefix, ctx.depth + 1, ctx.uses, clips
         )
-        if own.get("mask", "none").strip().lower() != "none":
-            self.warn(f"mask on {name!r} is not applied: the whole shape is cut")
         if tag in GROUPS or tag == "svg":
             if tag == "svg":
                 port = self.nested_viewport(el, inner, name, el.get("width"), el.get("height"))
@@ -347,6 +349,103 @@ class Walker:
         self.clips.append(shapes_in)
         self._clip_keys[key] = len(self.clips) - 1
         return len(self.clips) - 1
+
+    def mask_indexes(
+        self, value: str, matrix: Affine, viewport: tuple[float, float], name: str
+    ) -> tuple[int, ...]:
+        """A mask made of opaque-enough filled shapes (Figma's icon masks: a shape with
+        mask-type alpha, or light shapes in a luminance mask) shows its content where those
+        shapes are: it is read as a clip to their area (and to the mask's own rectangle).
+        Anything else (strokes, gradients, images, groups, black shapes covering light ones,
+        bounding-box units) is not applied: the whole shape is cut, with a warning."""
+        m = _URL_REF.fullmatch(value)
+        target = self.doc.ids.get(m.group(1)) if m else None
+        if target is None or local_name(target) != "mask" or not self.doc.is_svg(target):
+            self.warn(f"mask {value!r} on {name!r} refers to no <mask>: not applied")
+            return ()
+        where = target.get("id") or "mask"
+        key = (id(target), matrix)
+        found = self._mask_keys.get(key)
+        if found is not None:
+            return found
+        try:
+            found = self.mask_regions(target, matrix, viewport, where)
+        except _Unsupported as exc:
+            self.warn(f"mask {where!r} on {name!r} is not applied ({exc}): the whole shape is cut")
+            found = ()
+        self._mask_keys[key] = found
+        return found
+
+    def mask_regions(
+        self, mask: Element, matrix: Affine, viewport: tuple[float, float], where: str
+    ) -> tuple[int, ...]:
+        mown = self.declared(mask)
+        if (mask.get("maskContentUnits") or "userSpaceOnUse").strip() != "userSpaceOnUse":
+            raise _Unsupported("maskContentUnits objectBoundingBox")
+        vw, vh = viewport
+        regions: list[list[ClipShape]] = []
+        if (mask.get("maskUnits") or "objectBoundingBox").strip() == "userSpaceOnUse":
+            try:
+                x, w = (to_px(mask.get(a) or d, vw) for a, d in (("x", "-10%"), ("width", "120%")))
+                y, h = (to_px(mask.get(a) or d, vh) for a, d in (("y", "-10%"), ("height", "120%")))
+            except LengthError as exc:
+                raise DesignError(f"mask {where!r}: {exc}") from None
+            box = SubPath((x, y), [(LINE, x + w, y), (LINE, x + w, y + h), (LINE, x, y + h)], True)
+            regions.append([ClipShape(matrix, [box] if w > 0 and h > 0 else [], "nonzero")])
+        elif any(mask.get(a) is not None for a in ("x", "y", "width", "height")):
+            raise _Unsupported("a rectangle in objectBoundingBox units")
+        alpha_mode = (
+            mown.get("mask-type") or mask.get("mask-type") or "luminance"
+        ).strip().lower() == "alpha"
+        shown: list[ClipShape] = []
+        for child in mask:
+            if not (isinstance(child.tag, str) and self.doc.is_svg(child)):
+                continue
+            tag = local_name(child)
+            if tag in ("title", "desc", "metadata"):
+                continue
+            if tag not in shapes.SHAPES and tag != "use":
+                raise _Unsupported(f"<{tag}> inside it")
+            cown = self.declared(child)
+            if self.hidden_in_clip(child):
+                continue
+
+            def prop(name: str, default: str, cown=cown) -> str:
+                return (cown.get(name) or mown.get(name) or default).strip()
+
+            color = prop("color", "black")
+            stroke, _ = paint_alpha(prop("stroke", "none"), color, self.doc.ids)
+            if stroke is None or (stroke > 0 and prop("stroke-width", "1") not in ("0", "0px")):
+                raise _Unsupported("a stroked shape inside it")
+            fill_text = prop("fill", "black")
+            if fill_text.lower().startswith("url("):
+                raise _Unsupported("a gradient or pattern inside it")
+            fill, _ = paint_alpha(fill_text, color, self.doc.ids)
+            strength = (fill or 0.0) * _opacity(prop("fill-opacity", "1"))
+            strength *= _opacity(prop("opacity", "1"))
+            if strength <= 0:
+                continue
+            if not alpha_mode and _is_black(fill_text, color):
+                if shown:
+                    raise _Unsupported("a black shape over a lighter one")
+                continue  # black in a luminance mask shows nothing
+            rule = prop("fill-rule", "nonzero").lower()
+            shape = self.clip_shape(
+                child,
+                compose(matrix, IDENTITY),
+                "evenodd" if rule == "evenodd" else "nonzero",
+                viewport,
+                where,
+            )
+            if shape is not None:
+                shape.rule = "evenodd" if rule == "evenodd" else "nonzero"
+                shown.append(shape)
+        regions.append(shown)
+        indexes = []
+        for region in regions:
+            self.clips.append(region)
+            indexes.append(len(self.clips) - 1)
+        return tuple(indexes)
 
     def clip_shape(
         self, el: Element, base: Affine, rule: str, viewport: tuple[float, float], where: str
@@ -571,6 +670,24 @@ class Walker:
 _MARKERS = frozenset(("marker-start", "marker-mid", "marker-end"))
 _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)")
 MAX_VAR_CHARS = 10_000  # a var() chain that doubles at every step stops here
+
+
+class _Unsupported(Exception):
+    """A mask that cannot be read as a clip."""
+
+
+_BLACK = re.compile(
+    r"black|#0{3}|#0{6}|rgba?\(\s*0%?[\s,]+0%?[\s,]+0%?\s*(?:[,/][^)]*)?\)"
+    r"|hsla?\([^,\s]+[\s,]+[^,\s]+[\s,]+0%?\s*(?:[,/][^)]*)?\)"
+)
+
+
+def _is_black(paint: str, color: str) -> bool:
+    """A paint of no luminance: it shows nothing in a luminance mask."""
+    text = paint.strip().lower()
+    if text == "currentcolor":
+        text = color.strip().lower()
+    return _BLACK.fullmatch(text) is not None
 
 
 def _substitute(value: str, lookup) -> str | None:

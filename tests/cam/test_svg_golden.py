@@ -248,13 +248,15 @@ def test_groups_and_links_are_drawn_editor_data_ignored():
 def test_image_foreign_object_skipped_with_warning_mask_warned():
     body = (
         '<image href="x.png" width="10" height="10"/><foreignObject width="5" height="5"/>'
-        '<mask id="m"><rect width="5" height="5" fill="white"/></mask>'
+        '<linearGradient id="g"><stop offset="0" stop-color="white"/></linearGradient>'
+        '<mask id="m"><rect width="5" height="5" fill="url(#g)"/></mask>'
         '<rect id="r" width="10" height="10" mask="url(#m)"/>'
     )
     d = load(body)
     assert list(by_id(d)) == ["r"]
     text = " ".join(d.warnings)
-    assert "<image>" in text and "<foreignObject>" in text and "mask on 'r' is not applied" in text
+    assert "<image>" in text and "<foreignObject>" in text
+    assert "mask 'm' on 'r' is not applied (a gradient or pattern inside it)" in text
 
 
 def test_fill_and_stroke_of_the_same_outline_cut_once():
