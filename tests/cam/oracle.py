@@ -6,7 +6,8 @@ Known differences, where svgelements departs from the SVG specification (cam.svg
 specification; these cases are checked against hand-computed values in test_svg_golden instead):
 - a `<symbol>`'s viewBox is not scaled into a `<use>`'s width and height;
 - elliptical arcs (and rounded rects, ellipses) under skew or non-uniform scale with rotation are
-  transformed wrongly, by up to several mm;
+  transformed wrongly, by up to several mm (fixed here: each subpath is sampled in the element's
+  own coordinates and the points are mapped by its transform);
 - control points are reflected across curve kinds (T after C/S, S after Q/T);
 - group `opacity="0"`, `!important` and descendant selectors are not honoured;
 - a `transform` on the root `<svg>` is applied in the outer box's px (as browsers do) but about
@@ -18,7 +19,7 @@ specification; these cases are checked against hand-computed values in test_svg_
   as 12 px), and a `%` width is taken as the viewBox width where cam.svg keeps the viewBox's
   aspect ratio from the other dimension;
 - a filled but unstroked open line (`M 5 1 V 5`) counts as a path, though it has no area and
-  browsers draw nothing;
+  browsers draw nothing (fixed here: such a subpath is dropped);
 - a namespace declaration `xmlns:x="..."` (Illustrator writes one) is read as the root's `x`
   attribute and shifts the drawing;
 - custom properties / `var()`, attribute selectors, sibling combinators and pseudo-classes
@@ -48,7 +49,30 @@ def _painted(color: object) -> bool:
     return color is not None and getattr(color, "value", None) is not None and color.alpha > 0
 
 
+def _without_area(pts: np.ndarray) -> bool:
+    """True when the points (n, 2) lie on one straight line: a region without area."""
+    centred = pts - pts.mean(axis=0)
+    if len(pts) < 3 or not np.any(centred):
+        return True
+    normal = np.linalg.svd(centred, full_matrices=False)[2][-1]
+    return bool(np.abs(centred @ normal).max() < 1e-6)
+
+
 def _subpaths(path: SvgPath, closed_fill: bool, step_px: float) -> list[tuple[np.ndarray, bool]]:
+    """Each subpath sampled in the element's own coordinates, then mapped by its transform.
+
+    svgelements bakes a transform into an arc's parameters wrongly under skew or non-uniform
+    scale with rotation; a point on the curve mapped by the matrix is exact for any affine map.
+    """
+    m = path.transform
+    a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+    stretch = float(np.linalg.norm(np.array([[a, c], [b, d]]), 2)) or 1.0
+
+    def mapped(pts: np.ndarray) -> np.ndarray:
+        return np.column_stack(
+            [a * pts[:, 0] + c * pts[:, 1] + e, b * pts[:, 0] + d * pts[:, 1] + f]
+        )
+
     out: list[tuple[np.ndarray, bool]] = []
     current: list[np.ndarray] = []
     closed = False
@@ -56,7 +80,7 @@ def _subpaths(path: SvgPath, closed_fill: bool, step_px: float) -> list[tuple[np
     def flush() -> None:
         nonlocal current, closed
         if current:
-            pts = np.concatenate(current)
+            pts = mapped(np.concatenate(current))
             out.append((pts, closed or closed_fill))
         current, closed = [], False
 
@@ -71,7 +95,7 @@ def _subpaths(path: SvgPath, closed_fill: bool, step_px: float) -> list[tuple[np
             flush()
             continue
         length = seg.length(error=1e-4) if hasattr(seg, "length") else 0.0
-        n = max(2, int(np.ceil(length / step_px)) + 1)
+        n = max(2, int(np.ceil(length * stretch / step_px)) + 1)
         ts = np.linspace(0.0, 1.0, n)
         pts = np.array([[p.x, p.y] for p in (seg.point(t) for t in ts)])
         current.append(pts)
@@ -79,9 +103,11 @@ def _subpaths(path: SvgPath, closed_fill: bool, step_px: float) -> list[tuple[np
     return out
 
 
-def oracle_design(svg_file: str | Path, step_mm: float = 0.02) -> tuple[float, float, list[OraclePath]]:
+def oracle_design(
+    svg_file: str | Path, step_mm: float = 0.02
+) -> tuple[float, float, list[OraclePath]]:
     """Document width and height in mm and every visible path in machine mm (Y up)."""
-    svg = SVG.parse(str(svg_file), reify=True, ppi=96)
+    svg = SVG.parse(str(svg_file), reify=False, ppi=96)
     width_mm = float(svg.width) * PX_TO_MM
     height_mm = float(svg.height) * PX_TO_MM
     paths: list[OraclePath] = []
@@ -90,16 +116,22 @@ def oracle_design(svg_file: str | Path, step_mm: float = 0.02) -> tuple[float, f
             continue
         if element.values.get("visibility") in ("hidden", "collapse"):
             continue
-        path = abs(SvgPath(element))  # transforms baked into the segments
+        path = SvgPath(element)  # segments in the element's own units, with its transform
         stroke = _painted(element.stroke) and (element.stroke_width or 0) > 0
         fill = _painted(element.fill)
         if not (stroke or fill):
             continue
-        for pts, closed in _subpaths(path, closed_fill=fill and not stroke, step_px=step_mm / PX_TO_MM):
+        for pts, closed in _subpaths(
+            path, closed_fill=fill and not stroke, step_px=step_mm / PX_TO_MM
+        ):
             mm = np.column_stack([pts[:, 0] * PX_TO_MM, height_mm - pts[:, 1] * PX_TO_MM])
+            if fill and not stroke and _without_area(mm):
+                continue  # a fill that covers nothing is not drawn (svgelements keeps it)
             if fill and not closed and len(mm) > 1:
                 # the visible edge of a fill includes the closing segment
-                closing = np.linspace(mm[-1], mm[0], max(2, int(np.hypot(*(mm[0] - mm[-1])) / step_mm) + 1))
+                closing = np.linspace(
+                    mm[-1], mm[0], max(2, int(np.hypot(*(mm[0] - mm[-1])) / step_mm) + 1)
+                )
                 mm = np.vstack([mm, closing[1:]])
             paths.append(OraclePath(mm, closed))
     return width_mm, height_mm, paths
