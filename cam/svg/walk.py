@@ -114,6 +114,7 @@ class Walker:
         self.clips: list[list[ClipShape]] = []  # clipping regions, by Drawn.clips index
         self._clip_keys: dict[tuple[int, Affine], int] = {}
         self._mask_keys: dict[tuple[int, Affine], tuple[int, ...]] = {}
+        self._box_keys: dict[tuple, int] = {}
 
     def warn(self, text: str) -> None:
         if text in self._seen:
@@ -533,6 +534,19 @@ class Walker:
             raise DesignError(f"element {name!r}: {exc}") from None
         if w <= 0 or h <= 0:
             return None
+        overflow = self.declared(el).get("overflow", "hidden").strip().lower()
+        if overflow not in ("visible", "auto"):
+            # a nested viewport clips what overflows it (the user agent style sheet gives
+            # svg and symbol overflow: hidden); the rectangle is in the parent's user space
+            key = (ctx.matrix, x, y, w, h)
+            index = self._box_keys.get(key)
+            if index is None:
+                box = SubPath(
+                    (x, y), [(LINE, x + w, y), (LINE, x + w, y + h), (LINE, x, y + h)], True
+                )
+                self.clips.append([ClipShape(ctx.matrix, [box], "nonzero")])
+                index = self._box_keys[key] = len(self.clips) - 1
+            ctx = replace(ctx, clips=(*ctx.clips, index))
         if vb is None:
             return replace(ctx, matrix=compose(ctx.matrix, translate(x, y)), viewport=(w, h))
         inner = view_box_map(vb, aspect, w, h, x, y)

@@ -126,3 +126,27 @@ def test_bounding_box_units_and_text_clips():
     )
     with pytest.raises(DesignError, match="clips with text: convert text to paths"):
         load_svg(HEAD + text_clip + "</svg>")
+
+
+SYMBOL = (
+    '<symbol id="s" viewBox="0 0 10 10"{}><rect x="-5" y="-5" width="20" height="20"/></symbol>'
+)
+NESTED = '<svg x="40" y="40" width="20" height="20" viewBox="0 0 10 10"{}><rect x="-5" y="-5" width="20" height="20"/></svg>'
+USE = '<use href="#s" x="40" y="40" width="20" height="20"{}/>'
+
+
+@pytest.mark.parametrize(
+    ("body", "chromium"),
+    [
+        # nested viewports clip what overflows them (overflow: hidden by default)
+        (SYMBOL.format("") + USE.format(""), (80, 80, 120, 120)),
+        # overflow on the <use> does not reach the symbol's viewport
+        (SYMBOL.format("") + USE.format(' overflow="visible"'), (80, 80, 120, 120)),
+        (SYMBOL.format(' overflow="visible"') + USE.format(""), (60, 60, 140, 140)),
+        (NESTED.format(""), (80, 80, 120, 120)),
+        (NESTED.format(' style="overflow:auto"'), (60, 60, 140, 140)),
+        (NESTED.format(' preserveAspectRatio="xMidYMid slice"'), (80, 80, 120, 120)),
+    ],
+)
+def test_nested_viewports_clip_like_chromium(body, chromium):
+    assert px_bounds(body) == pytest.approx(chromium, abs=0.01)
