@@ -394,7 +394,10 @@ class _Improver:
             np.where(second == 0, flat.off[owner], flat.off[owner + 1] - 1),
         )
         arr = flat.xy[rows]
-        self.ep_xy = [tuple(q) for q in arr.tolist()]
+        # end point coordinates, and the start (before the first path) as one more point
+        self.ep_x = arr[:, 0].tolist() + [float(tour.start[0])]
+        self.ep_y = arr[:, 1].tolist() + [float(tour.start[1])]
+        self.start_id = len(arr)
         self.ep_path = owner.tolist()
         self.ep_first = first_id.tolist()
         k = min(IMPROVE_NEIGHBOURS + 1, len(arr))
@@ -411,24 +414,6 @@ class _Improver:
             one = self.closed[q]
             self.ei.append(f if one or not tour.rev[k2] else f + 1)
             self.xi.append(f if one or tour.rev[k2] else f + 1)
-        self.start_xy = (float(tour.start[0]), float(tour.start[1]))
-
-    def _exit_id(self, k: int) -> int:
-        return self.xi[k]
-
-    def _ent(self, k: int) -> tuple[float, float] | None:
-        return self.ep_xy[self.ei[k]] if 0 <= k < len(self.ei) else None
-
-    def _ext(self, k: int) -> tuple[float, float] | None:
-        if k < 0:
-            return self.start_xy
-        return self.ep_xy[self.xi[k]] if k < len(self.xi) else None
-
-    @staticmethod
-    def _d(a: tuple[float, float] | None, b: tuple[float, float] | None) -> float:
-        if a is None or b is None:
-            return 0.0
-        return math.hypot(a[0] - b[0], a[1] - b[1])
 
     def run(self, deadline: float) -> None:
         """Improve until no move helps or the deadline passes.
@@ -461,18 +446,25 @@ class _Improver:
 
     # -- 2-opt ---------------------------------------------------------------------------------
     def _try_two_opt(self, i: int) -> list[int]:
-        for e in self.nbrs[self._exit_id(i)]:
-            j = self.pos[self.ep_path[e]]
-            if j == i or self._exit_id(j) != e:
+        # `_d` of the end points, inlined: the same hypots, summed in the same order
+        xi, ei, pos, ep_path = self.xi, self.ei, self.pos, self.ep_path
+        ex, ey, hypot = self.ep_x, self.ep_y, math.hypot
+        n = len(xi)
+        for e in self.nbrs[xi[i]]:
+            j = pos[ep_path[e]]
+            if j == i or xi[j] != e:
                 continue
             a, b = (i, j) if i < j else (j, i)
-            d = self._d
-            delta = (
-                d(self._ext(a), self._ext(b))
-                + d(self._ent(a + 1), self._ent(b + 1))
-                - d(self._ext(a), self._ent(a + 1))
-                - d(self._ext(b), self._ent(b + 1))
-            )
+            xa, xb, na = xi[a], xi[b], ei[a + 1]  # a < b < n: all three exist
+            d1 = hypot(ex[xa] - ex[xb], ey[xa] - ey[xb])
+            d3 = hypot(ex[xa] - ex[na], ey[xa] - ey[na])
+            if b + 1 < n:
+                nb = ei[b + 1]
+                d2 = hypot(ex[na] - ex[nb], ey[na] - ey[nb])
+                d4 = hypot(ex[xb] - ex[nb], ey[xb] - ey[nb])
+            else:  # no path after b: no link to lengthen or shorten there
+                d2 = d4 = 0.0
+            delta = d1 + d2 - d3 - d4
             if delta < -1e-9 and self._reversal_allowed(a + 1, b):
                 touched = self._ids_at(a, a + 1, b, b + 1)
                 self._reverse(a + 1, b)
@@ -504,29 +496,52 @@ class _Improver:
 
     # -- Or-opt (move one path elsewhere, either direction) -------------------------------------
     def _try_or_opt(self, a: int) -> list[int]:
-        t, d = self.t, self._d
+        # `_d`, `_ent` and `_ext` inlined: the same hypots, summed in the same order; a link
+        # to no path (after the last) is 0, the start stands before the first path
+        t = self.t
+        xi, ei, pos, ep_path = self.xi, self.ei, self.pos, self.ep_path
+        ex, ey, hypot = self.ep_x, self.ep_y, math.hypot
+        n = len(xi)
+        start = self.start_id
         p = t.seq[a]
-        gain = d(self._ext(a - 1), self._ent(a)) + d(self._ext(a), self._ent(a + 1))
-        gain -= d(self._ext(a - 1), self._ent(a + 1))
+        before = xi[a - 1] if a > 0 else start
+        own_in, own_out = ei[a], xi[a]
+        if a + 1 < n:
+            nxt = ei[a + 1]
+            gain = hypot(ex[before] - ex[own_in], ey[before] - ey[own_in]) + hypot(
+                ex[own_out] - ex[nxt], ey[own_out] - ey[nxt]
+            )
+            gain -= hypot(ex[before] - ex[nxt], ey[before] - ey[nxt])
+        else:
+            gain = hypot(ex[before] - ex[own_in], ey[before] - ey[own_in]) + 0.0
+            gain -= 0.0
         if gain <= 1e-9:
             return []
-        ends = [self.ep_first[p]] if self.closed[p] else [self.ep_first[p], self.ep_first[p] + 1]
-        for own in ends:
+        closed = self.closed[p]
+        first = self.ep_first[p]
+        flips = (False,) if closed else (False, True)
+        for own in (first,) if closed else (first, first + 1):
             for e in self.nbrs[own]:
-                q = self.ep_path[e]
+                q = ep_path[e]
                 if q == p:
                     continue
-                b = self.pos[q]
+                b = pos[q]
                 # insert after b when e is q's exit, before b when e is q's entry
-                after = b if self._exit_id(b) == e else b - 1
-                if after in (a, a - 1):
+                after = b if xi[b] == e else b - 1
+                if after == a or after == a - 1:
                     continue
-                for flip in (False, True) if not self.closed[p] else (False,):
-                    ent, ext = self._ent(a), self._ext(a)
-                    if flip:
-                        ent, ext = ext, ent
-                    cost = d(self._ext(after), ent) + d(ext, self._ent(after + 1))
-                    cost -= d(self._ext(after), self._ent(after + 1))
+                left = xi[after] if after >= 0 else start
+                right = ei[after + 1] if after + 1 < n else -1
+                for flip in flips:
+                    come, go = (own_out, own_in) if flip else (own_in, own_out)
+                    if right >= 0:
+                        cost = hypot(ex[left] - ex[come], ey[left] - ey[come]) + hypot(
+                            ex[go] - ex[right], ey[go] - ey[right]
+                        )
+                        cost -= hypot(ex[left] - ex[right], ey[left] - ey[right])
+                    else:
+                        cost = hypot(ex[left] - ex[come], ey[left] - ey[come]) + 0.0
+                        cost -= 0.0
                     if cost < gain - 1e-9 and self._move_allowed(p, a, after):
                         touched = self._ids_at(a - 1, a, a + 1, after, after + 1)
                         self._move(a, after, flip)

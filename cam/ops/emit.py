@@ -8,8 +8,10 @@ feed through air to AIR_CLEARANCE above Z0, then at the plunge feed to the level
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 import shapely
@@ -17,7 +19,14 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from cam.arcs import Arc, arc_sweep
-from cam.ops.passes import CutSettings, Prepared, approach_offset, cut_contour, prepare_contours
+from cam.ops.passes import (
+    CutSettings,
+    Points,
+    Prepared,
+    approach_offset,
+    cut_contour,
+    prepare_contours,
+)
 from cam.ordering import Order
 from cam.toolpath import KIND_CODES, Move, MoveArrays, MoveBuffer, MoveKind
 
@@ -73,7 +82,7 @@ class Linker:
 
     def cut(
         self,
-        pts: np.ndarray,
+        pts: Points,
         closed: bool,
         top: float,
         depths: Sequence[float],
@@ -131,39 +140,116 @@ class Linker:
         self, contours: Sequence[Contour], order: Order, top: float, depths: Sequence[float]
     ) -> None:
         entries = [oriented(contours[i], r, v) for i, r, v in order]
-        cuts: list[tuple[np.ndarray, bool, object]] = []
+        closed = [contours[i].closed for i, _, _ in order]
+        rings = _enter_rings(entries, closed, top, depths, self.s)
+        cuts: list[tuple[Points, bool, object]] = []
         for k, (idx, rev, vertex) in enumerate(order):
-            c, pts = contours[idx], entries[k]
-            if not c.closed:
-                cuts.append((pts, False, (idx, rev, vertex)))
-                continue
-            nxt = entries[k + 1][0] if k + 1 < len(order) else None
-            ring, backwards = self._enter_ring(pts, top, depths, nxt)
-            cuts.append((ring, True, (idx, backwards, vertex)))
+            ring = rings[k]
+            if ring is None:
+                cuts.append((entries[k], False, (idx, rev, vertex)))
+            else:
+                xs, ys, backwards = ring
+                cuts.append(((xs, ys), True, (idx, backwards, vertex)))
         # every contour's arcs fitted in one batch, before the first is cut
         prepared = prepare_contours(cuts, self.s, self._fits)
-        for (pts, closed, key), line in zip(cuts, prepared, strict=True):
-            self.cut(pts, closed, top, depths, key, line)
+        for (pts, is_closed, key), line in zip(cuts, prepared, strict=True):
+            self.cut(pts, is_closed, top, depths, key, line)
 
-    def _enter_ring(
-        self, pts: np.ndarray, top: float, depths: Sequence[float], nxt: np.ndarray | None
-    ) -> tuple[np.ndarray, bool]:
-        """The ring arranged so the tool comes down exactly on pts[0] (the entry the ordering
-        chose) and, of the two directions round, the one that stops nearer the next entry."""
-        closed = np.vstack([pts, pts[:1]])
-        cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(closed, axis=0).T))])
-        length = float(cum[-1])
-        offset = approach_offset(length, top, depths, self.s)
-        backwards = False
-        if nxt is not None and 0.0 < offset < length:
+
+def _enter_rings(
+    entries: Sequence[np.ndarray],
+    closed: Sequence[bool],
+    top: float,
+    depths: Sequence[float],
+    s: CutSettings,
+) -> list[tuple[list[float], list[float], bool] | None]:
+    """For each closed contour (entries[k]: its points from the vertex the ordering chose),
+    the ring arranged so the tool comes down exactly on that vertex and, of the two directions
+    round, the one that stops nearer the next entry: (xs, ys, backwards). None for an open one.
+
+    All rings at once: their segment lengths in one numpy call, the rest in plain Python on
+    a few dozen points a ring, with the same arithmetic as `start_after` and `np.interp`, so
+    the rings are exactly those they give (numpy's cost per call would dominate here)."""
+    out: list[tuple[list[float], list[float], bool] | None] = [None] * len(entries)
+    ks = [k for k, c in enumerate(closed) if c]
+    if not ks:
+        return out
+    sizes = [len(entries[k]) for k in ks]
+    allp = np.concatenate([entries[k] for k in ks])
+    ends = np.cumsum(sizes)
+    after = np.arange(1, len(allp) + 1)
+    after[ends - 1] = ends - sizes  # each ring's last point is followed by its first
+    step = allp[after] - allp
+    seg_all = np.hypot(step[:, 0], step[:, 1]).tolist()
+    xs_all, ys_all = allp[:, 0].tolist(), allp[:, 1].tolist()
+    rings = []
+    turns: list[tuple[int, float, float, float, float, float, float]] = []
+    lo = 0
+    for k, n in zip(ks, sizes, strict=True):
+        xs, ys, seg = xs_all[lo : lo + n], ys_all[lo : lo + n], seg_all[lo : lo + n]
+        lo += n
+        cum = list(accumulate(seg, initial=0.0))
+        length = cum[-1]
+        offset = approach_offset(length, top, depths, s)
+        rings.append((k, xs, ys, seg, cum, offset))
+        if k + 1 < len(entries) and 0.0 < offset < length:
             # forward the tool stops `offset` along the ring, backwards `offset` before its end
-            ahead = np.array(
-                [np.interp(u, cum, closed[:, k]) for u in (offset, length - offset) for k in (0, 1)]
-            )
-            fwd, bwd = ahead[:2], ahead[2:]
-            backwards = bool(np.hypot(*(bwd - nxt)) < np.hypot(*(fwd - nxt)))
-        ring = np.concatenate([pts[:1], pts[:0:-1]]) if backwards else pts
-        return start_after(ring, offset), backwards
+            cx, cy = [*xs, xs[0]], [*ys, ys[0]]
+            u = length - offset
+            nx, ny = entries[k + 1][0].tolist()
+            fwd = (_interp(offset, cum, cx), _interp(offset, cum, cy))
+            turns.append((len(rings) - 1, *fwd, _interp(u, cum, cx), _interp(u, cum, cy), nx, ny))
+    backwards = [False] * len(rings)
+    if turns:
+        r, fx, fy, bx, by, nx, ny = (np.array(col) for col in zip(*turns, strict=True))
+        back = np.hypot(bx - nx, by - ny) < np.hypot(fx - nx, fy - ny)
+        for j in r[back].tolist():
+            backwards[j] = True
+    for (k, xs, ys, seg, cum, offset), back in zip(rings, backwards, strict=True):
+        if back:  # the same ring the other way round from its first point
+            xs, ys, seg = [xs[0], *xs[:0:-1]], [ys[0], *ys[:0:-1]], seg[::-1]
+            cum = list(accumulate(seg, initial=0.0))
+        out[k] = (*_start_after(xs, ys, seg, cum, offset), back)
+    return out
+
+
+def _interp(x: float, xp: list[float], fp: list[float]) -> float:
+    """`np.interp(x, xp, fp)` for one x in plain Python, to the bit: xp ascending, the
+    segment found as numpy finds it (the last xp[j] <= x), the same formula."""
+    n = len(xp)
+    if x > xp[-1]:
+        return fp[-1]
+    if x < xp[0]:
+        return fp[0]
+    j = bisect_right(xp, x) - 1
+    if j == n - 1 or xp[j] == x:
+        return fp[j]
+    slope = (fp[j + 1] - fp[j]) / (xp[j + 1] - xp[j])
+    value = slope * (x - xp[j]) + fp[j]
+    if value != value:  # NaN one way: try from the other end, as numpy does
+        value = slope * (x - xp[j + 1]) + fp[j + 1]
+        if value != value and fp[j] == fp[j + 1]:
+            value = fp[j]
+    return value
+
+
+def _start_after(
+    xs: list[float], ys: list[float], seg: list[float], cum: list[float], offset: float
+) -> tuple[list[float], list[float]]:
+    """`start_after` on a ring given as coordinate lists with its segment lengths and their
+    running sums (as `start_after` computes them)."""
+    if offset <= 1e-6 or offset >= cum[-1] - 1e-6:
+        return xs, ys
+    i = bisect_right(cum, offset) - 1
+    if offset - cum[i] <= 1e-6:
+        return xs[i:] + xs[:i], ys[i:] + ys[:i]
+    if cum[i + 1] - offset <= 1e-6:
+        j = (i + 1) % len(xs)
+        return xs[j:] + xs[:j], ys[j:] + ys[:j]
+    t = (offset - cum[i]) / seg[i]
+    x1, y1 = (xs[i + 1], ys[i + 1]) if i + 1 < len(xs) else (xs[0], ys[0])
+    px, py = xs[i] + t * (x1 - xs[i]), ys[i] + t * (y1 - ys[i])
+    return [px, *xs[i + 1 :], *xs[: i + 1]], [py, *ys[i + 1 :], *ys[: i + 1]]
 
 
 def start_after(ring: np.ndarray, offset: float) -> np.ndarray:

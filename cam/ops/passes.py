@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import sub
@@ -41,6 +41,8 @@ __all__ = [
     "ramp_feed",
 ]
 
+# A contour's points: (n, 2) float, or (xs, ys) as two lists of float
+Points = np.ndarray | tuple[list[float], list[float]]
 # A contour shorter than this is a dot: plunged and retracted (mm; below machine resolution).
 MIN_CONTOUR_LENGTH = 1e-4
 _LINEAR = KIND_CODES[MoveKind.LINEAR]
@@ -83,15 +85,15 @@ def _between(z0: float, z1: float, t: float) -> float:
 
 
 def _small_polyline(
-    pts: list[list[float]], closed: bool
+    xs: list[float], ys: list[float], closed: bool
 ) -> tuple[list[float], list[float], list[float]]:
-    """Plain Python for a few points: numpy's per-call cost would dominate."""
-    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+    """Plain Python for a few points: numpy's per-call cost would dominate. xs and ys are
+    the caller's to give away (changed in place)."""
     steps = list(map(math.hypot, map(sub, xs[1:], xs[:-1]), map(sub, ys[1:], ys[:-1])))
     if not steps or min(steps) > _SAME:  # no duplicates to drop: every point, summed in order
         cum = list(accumulate(steps, initial=0.0))
     else:
-        xs, ys, cum = _without_duplicates(pts)
+        xs, ys, cum = _without_duplicates(zip(xs, ys, strict=True))
     if closed and len(xs) > 1:
         if math.hypot(xs[-1] - xs[0], ys[-1] - ys[0]) <= _SAME:
             xs.pop()
@@ -104,7 +106,9 @@ def _small_polyline(
     return xs, ys, cum or [0.0]
 
 
-def _without_duplicates(pts: list[list[float]]) -> tuple[list[float], list[float], list[float]]:
+def _without_duplicates(
+    pts: Iterable[tuple[float, float]],
+) -> tuple[list[float], list[float], list[float]]:
     """Points and running lengths, skipping each point within _SAME of the last one kept."""
     xs: list[float] = []
     ys: list[float] = []
@@ -143,11 +147,21 @@ class _Polyline:
 
     __slots__ = ("xs", "ys", "cum", "length", "closed", "_array")
 
-    def __init__(self, points: np.ndarray, closed: bool) -> None:
-        pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    def __init__(self, points: Points, closed: bool) -> None:
         self._array: np.ndarray | None = None
+        if isinstance(points, tuple):  # (xs, ys), lists of float
+            xs, ys = points
+            if len(xs) <= _SMALL:
+                self.xs, self.ys, self.cum = _small_polyline(list(xs), list(ys), closed)
+                self.length = self.cum[-1]
+                self.closed = closed
+                return
+            points = np.column_stack([xs, ys])
+        pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
         if len(pts) <= _SMALL:
-            self.xs, self.ys, self.cum = _small_polyline(pts.tolist(), closed)
+            self.xs, self.ys, self.cum = _small_polyline(
+                pts[:, 0].tolist(), pts[:, 1].tolist(), closed
+            )
         else:
             self.xs, self.ys, self.cum, self._array = _large_polyline(pts, closed)
         self.length = self.cum[-1]
@@ -326,7 +340,7 @@ class _Cutter:
 
 
 def prepare_contours(
-    contours: Sequence[tuple[np.ndarray, bool, object]],
+    contours: Sequence[tuple[Points, bool, object]],
     settings: CutSettings,
     cache: dict[object, list[tuple[Line | Arc, int]]],
 ) -> list[Prepared]:
@@ -366,7 +380,7 @@ def _on_vertices(elements: list[Line | Arc], xs: list[float], ys: list[float]) -
 
 
 def cut_contour(
-    points: np.ndarray,
+    points: Points,
     closed: bool,
     top: float,
     depths: Sequence[float],
