@@ -238,7 +238,7 @@ class Walker:
         elif tag == "use":
             self.use(el, inner, name)
         elif tag in TEXT:
-            if opacity > 0:
+            if opacity > 0 and self.text_shows(el, ctx.style):
                 raise DesignError(
                     f"design contains text (element {name!r}): convert text to paths before carving"
                 )
@@ -491,6 +491,34 @@ class Walker:
         return own.get("display", "").strip().lower() == "none" or own.get(
             "visibility", ""
         ).strip().lower() in ("hidden", "collapse")
+
+    def text_shows(self, el: Element, parent_style: dict[str, str]) -> bool:
+        """Whether a text element paints any glyph: some non-blank character under a
+        visible, painted fill or stroke (empty text objects, which editors leave behind,
+        and text with neither fill nor stroke show nothing and are not refused)."""
+        own = self.declared(el)
+        if own.get("display", "").strip().lower() == "none":
+            return False
+        if _opacity(own.get("opacity")) <= 0:
+            return False
+        style = dict(parent_style)
+        for prop, value in own.items():
+            if prop in INHERITED_DEFAULTS and value.lower() not in _FROM_PARENT:
+                style[prop] = INHERITED_DEFAULTS[prop] if value.lower() == "initial" else value
+        if (el.text or "").strip() or any((child.tail or "").strip() for child in el):
+            if style["visibility"].strip().lower() not in ("hidden", "collapse"):
+                for prop in ("fill", "stroke"):
+                    alpha, _ = paint_alpha(style[prop], style["color"], self.doc.ids)
+                    strength = (1.0 if alpha is None else alpha) * _opacity(
+                        style[prop + "-opacity"]
+                    )
+                    if strength > 0 and (prop == "fill" or style["stroke-width"].strip() != "0"):
+                        return True
+        return any(
+            self.text_shows(child, style)
+            for child in el
+            if isinstance(child.tag, str) and self.doc.is_svg(child)
+        )
 
     def locate(self, el: Element, ctx: Ctx) -> str:
         return ctx.prefix + self.doc.locator[el]

@@ -72,3 +72,31 @@ def test_byte_order_marks_and_wide_encodings(encoding):
 def test_absurd_coordinates_refused(d):
     with pytest.raises(DesignError, match="absurdly large"):
         load(f'<path d="{d}" stroke="black" transform="scale(1e10)"/>')
+
+
+def test_text_that_shows_nothing_is_not_refused():
+    # Inkscape leaves empty text objects behind; text with neither fill nor stroke, or
+    # hidden, paints no glyph in a browser either
+    body = (
+        '<rect id="r" width="5" height="5"/>'
+        '<text xml:space="preserve" x="10" y="10"><tspan x="10" y="10"/></text>'
+        '<text x="1" y="1">   </text>'
+        '<text x="1" y="1" fill="none">Fu</text>'
+        '<text x="1" y="1" visibility="hidden"><tspan>Lu</tspan></text>'
+        '<text x="1" y="1" style="fill:none;stroke:black;stroke-width:0">Shou</text>'
+    )
+    assert list(by_id(load(body))) == ["r"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '<text fill="none"><tspan fill="black">Fu</tspan></text>',
+        '<text visibility="hidden"><tspan visibility="visible">Lu</tspan></text>',
+        '<text fill="none" stroke="red">Shou</text>',
+        "<text><tspan/>tail</text>",
+    ],
+)
+def test_text_that_shows_is_refused(text):
+    with pytest.raises(DesignError, match="convert text to paths"):
+        load('<rect width="5" height="5"/>' + text)
