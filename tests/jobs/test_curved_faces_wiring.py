@@ -42,6 +42,14 @@ def _latest(world, job_id: int, kind: str) -> bytes:
     return artifacts.read(world.settings, sha)
 
 
+def _store_gcode(world, job_id: int, gcode: str) -> None:
+    """The job's newest program replaced by ``gcode`` (a hand edit, a mix-up)."""
+    with world.session() as s:
+        artifacts.save(s, world.settings, gcode.encode(), kind="gcode",
+                       filename=f"job-{job_id}.nc", media_type="text/x-gcode", job_id=job_id)
+        s.commit()
+
+
 def test_a_bangle_is_carved_on_the_rotary_machine_wrapped_round_its_band(world) -> None:
     import json
 
@@ -119,11 +127,7 @@ def test_a_rotary_program_turned_off_its_place_fails_the_simulation(world) -> No
     def turned(match: re.Match) -> str:  # every A word 20 degrees further round
         return f"A{float(match.group(1)) + 20.0:.4f}"
 
-    with world.session() as s:
-        artifacts.save(s, world.settings, re.sub(r"\bA(-?\d+\.\d+)", turned, gcode).encode(),
-                       kind="gcode", filename=f"job-{job_id}.nc", media_type="text/x-gcode",
-                       job_id=job_id)
-        s.commit()
+    _store_gcode(world, job_id, re.sub(r"\bA(-?\d+\.\d+)", turned, gcode))
     result = simulate_program(job_id, settings=world.settings, factory=world.factory)
     assert result.startswith("failed")
     from jobs.errors import GuardFailed
@@ -161,10 +165,7 @@ def test_a_program_cut_flat_across_the_dome_fails_for_cutting_air(world) -> None
 
     flat = carve(SVG, CarveOptions(piece=PieceSpec.from_dimensions("buckle", BUCKLE),
                                    fit="fit", depth=0.3, job=f"job {job_id}"))
-    with world.session() as s:
-        artifacts.save(s, world.settings, flat.gcode.encode(), kind="gcode",
-                       filename=f"job-{job_id}.nc", media_type="text/x-gcode", job_id=job_id)
-        s.commit()
+    _store_gcode(world, job_id, flat.gcode)
     assert simulate_program(job_id, settings=world.settings, factory=world.factory) != "ok"
     with world.session() as s:
         report = latest_report(s, world.settings, job_id)
@@ -207,10 +208,7 @@ def test_a_round_bangles_program_cut_at_constant_depth_fails_for_cutting_air(wor
                                    fit="fit", depth=0.3, wrap_band=True,
                                    machine="rotary-4axis-linuxcnc", job=f"job {job_id}"))
     assert any("constant depth" in w for w in flat.report["warnings"])
-    with world.session() as s:
-        artifacts.save(s, world.settings, flat.gcode.encode(), kind="gcode",
-                       filename=f"job-{job_id}.nc", media_type="text/x-gcode", job_id=job_id)
-        s.commit()
+    _store_gcode(world, job_id, flat.gcode)
     assert simulate_program(job_id, settings=world.settings, factory=world.factory) != "ok"
     with world.session() as s:
         report = latest_report(s, world.settings, job_id)
