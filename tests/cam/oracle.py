@@ -19,7 +19,10 @@ specification; these cases are checked against hand-computed values in test_svg_
   as 12 px), and a `%` width is taken as the viewBox width where cam.svg keeps the viewBox's
   aspect ratio from the other dimension;
 - a filled but unstroked open line (`M 5 1 V 5`) counts as a path, though it has no area and
-  browsers draw nothing (fixed here: such a subpath is dropped);
+  browsers draw nothing (fixed here: such a subpath is dropped, as is a stroked subpath of
+  zero length with butt caps);
+- an ellipse without `ry` (SVG 2: `auto`, that is `rx`) gets ry 1, `ry="auto"` draws nothing,
+  and a negative `rx` on a rect (invalid, so `auto`) is kept as it is;
 - a namespace declaration `xmlns:x="..."` (Illustrator writes one) is read as the root's `x`
   attribute and shifts the drawing;
 - custom properties / `var()`, attribute selectors, sibling combinators and pseudo-classes
@@ -92,6 +95,8 @@ def _subpaths(path: SvgPath, closed_fill: bool, step_px: float) -> list[tuple[np
             closed = True
             if seg.start is not None and seg.end is not None and seg.start != seg.end:
                 current.append(np.array([[seg.start.x, seg.start.y], [seg.end.x, seg.end.y]]))
+            elif not current and seg.end is not None:  # `M x y z`: a subpath of zero length
+                current.append(np.array([[seg.end.x, seg.end.y]]))
             flush()
             continue
         length = seg.length(error=1e-4) if hasattr(seg, "length") else 0.0
@@ -121,12 +126,15 @@ def oracle_design(
         fill = _painted(element.fill)
         if not (stroke or fill):
             continue
+        cap = element.values.get("stroke-linecap", "butt")
         for pts, closed in _subpaths(
             path, closed_fill=fill and not stroke, step_px=step_mm / PX_TO_MM
         ):
             mm = np.column_stack([pts[:, 0] * PX_TO_MM, height_mm - pts[:, 1] * PX_TO_MM])
             if fill and not stroke and _without_area(mm):
                 continue  # a fill that covers nothing is not drawn (svgelements keeps it)
+            if not fill and not np.ptp(mm, axis=0).any() and cap not in ("round", "square"):
+                continue  # a stroke of zero length with butt caps draws nothing
             if fill and not closed and len(mm) > 1:
                 # the visible edge of a fill includes the closing segment
                 closing = np.linspace(
