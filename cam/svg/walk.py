@@ -18,6 +18,7 @@ from cam.errors import DesignError, HostileInputError
 from . import shapes
 from .document import RootGeometry
 from .limits import SvgLimits
+from .markers import vertices as marker_vertices
 from .origin import about, parse_origin
 from .paint import opacity_value, paint_alpha
 from .parse import NEVER_DRAWN, XLINK_HREF, Document
@@ -32,6 +33,7 @@ from .transform import (
     parse_aspect,
     parse_transform,
     parse_view_box,
+    rotate,
     scale,
     translate,
     view_box_map,
@@ -60,7 +62,12 @@ INHERITED_DEFAULTS: dict[str, str] = {
     "stroke-opacity": "1",
     "stroke-linecap": "butt",
     "stroke-dasharray": "none",
+    "marker-start": "none",
+    "marker-mid": "none",
+    "marker-end": "none",
 }
+# the elements markers are drawn on
+MARKABLE = frozenset(("path", "line", "polyline", "polygon"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,7 @@ class Walker:
         self._clip_keys: dict[tuple[int, Affine], int] = {}
         self._mask_keys: dict[tuple[int, Affine], tuple[int, ...]] = {}
         self._box_keys: dict[tuple, int] = {}
+        self._marker_styles: dict[Element, dict[str, str]] = {}
 
     def warn(self, text: str) -> None:
         if text in self._seen:
@@ -146,6 +154,13 @@ class Walker:
                 if style is ctx.style:
                     style = dict(ctx.style)  # copied only when something changes
                 style[prop] = INHERITED_DEFAULTS[prop] if keyword == "initial" else value
+        shorthand = own.get("marker")
+        if shorthand is not None and shorthand.lower() not in _FROM_PARENT:
+            for prop in _MARKERS:
+                if prop not in own:  # the longhands declared alongside win (an approximation)
+                    if style is ctx.style:
+                        style = dict(ctx.style)
+                    style[prop] = shorthand
         return style, own
 
     def substituted(
@@ -661,6 +676,8 @@ class Walker:
         if not subs:
             return
         style = ctx.style
+        if tag in MARKABLE and any(style[m].strip().lower() != "none" for m in _MARKERS):
+            self.markers(subs, ctx, name, self.stroke_width(style, vw, vh))
         visible = style["visibility"].strip().lower() not in ("hidden", "collapse")
         fill = tag != "line" and visible and self.alpha("fill", ctx, name) > 0
         stroke = visible and self.alpha("stroke", ctx, name) > 0
@@ -670,11 +687,6 @@ class Walker:
             return
         if stroke and style["stroke-dasharray"].strip().lower() not in ("none", ""):
             self.warn(f"stroke-dasharray on {name!r} is ignored: the whole line is cut")
-        own = self.declared(el)
-        if own.keys() & _MARKERS and any(
-            own.get(m, "none").strip().lower() != "none" for m in _MARKERS
-        ):
-            self.warn(f"markers on {name!r} are not carved")
         rule = style["fill-rule"].strip().lower()
         self.drawn.append(
             Drawn(
@@ -689,6 +701,105 @@ class Walker:
                 ctx.clips,
             )
         )
+
+    # -- markers ---------------------------------------------------------------------------
+    def markers(self, subs: list[SubPath], ctx: Ctx, name: str, stroke_width: float) -> None:
+        """Draw the markers of a path, line, polyline or polygon on its vertices (drawn
+        before the shape itself here; the cut order does not depend on paint order)."""
+        verts = marker_vertices(subs)
+        last = len(verts) - 1
+        for index, vertex in enumerate(verts):
+            for pos in ("start", "mid", "end"):
+                if pos == "start" and index != 0 or pos == "end" and index != last:
+                    continue
+                if pos == "mid" and index in (0, last):
+                    continue
+                value = ctx.style["marker-" + pos].strip()
+                if value.lower() != "none":
+                    self.marker(value, pos, vertex, ctx, name, stroke_width)
+
+    def marker(
+        self, value: str, pos: str, vertex, ctx: Ctx, name: str, stroke_width: float
+    ) -> None:
+        m = _URL_REF.fullmatch(value)
+        target = self.doc.ids.get(m.group(1)) if m else None
+        if target is None or local_name(target) != "marker" or not self.doc.is_svg(target):
+            self.warn(f"marker {value!r} on {name!r} refers to no <marker>: not drawn")
+            return
+        if id(target) in ctx.uses:
+            return  # a marker drawn inside its own content: once is enough
+        where = target.get("id") or "marker"
+        vw, vh = ctx.viewport
+        try:
+            mw = to_px(target.get("markerWidth") or "3", vw)
+            mh = to_px(target.get("markerHeight") or "3", vh)
+            vb = parse_view_box(target.get("viewBox"))
+            aspect = parse_aspect(target.get("preserveAspectRatio"))
+            ref_x = to_px(target.get("refX") or "0", vb[2] if vb else mw)
+            ref_y = to_px(target.get("refY") or "0", vb[3] if vb else mh)
+        except EmptyViewBoxError:
+            return
+        except (LengthError, TransformError) as exc:
+            raise DesignError(f"marker {where!r}: {exc}") from None
+        if mw <= 0 or mh <= 0:
+            return
+        orient = (target.get("orient") or "0").strip()
+        if orient == "auto":
+            angle = vertex.angle()
+        elif orient == "auto-start-reverse":
+            angle = vertex.angle() + (180.0 if pos == "start" else 0.0)
+        else:
+            angle = _angle(orient, where)
+        units = (target.get("markerUnits") or "strokeWidth").strip()
+        size = stroke_width if units == "strokeWidth" else 1.0
+        content = view_box_map(vb, aspect, mw, mh) if vb else IDENTITY
+        rx = content[0] * ref_x + content[2] * ref_y + content[4]
+        ry = content[1] * ref_x + content[3] * ref_y + content[5]
+        port = compose(
+            ctx.matrix,
+            compose(
+                translate(vertex.x, vertex.y),
+                compose(rotate(angle), compose(scale(size), translate(-rx, -ry))),
+            ),
+        )
+        clips = ctx.clips
+        if self.declared(target).get("overflow", "hidden").strip().lower() not in (
+            "visible",
+            "auto",
+        ):
+            box = SubPath((0.0, 0.0), [(LINE, mw, 0.0), (LINE, mw, mh), (LINE, 0.0, mh)], True)
+            self.clips.append([ClipShape(port, [box], "nonzero")])
+            clips = (*clips, len(self.clips) - 1)
+        inner = Ctx(
+            compose(port, content),
+            self.inherited_style(target),
+            ctx.opacity,
+            (vb[2], vb[3]) if vb else (mw, mh),
+            f"{name}>",
+            ctx.depth + 1,
+            ctx.uses | {id(target)},
+            clips,
+        )
+        self.visits += 1
+        self.children(target, inner)
+
+    def inherited_style(self, el: Element) -> dict[str, str]:
+        """The computed inherited properties of an element where it is written (markers
+        take their style from their own ancestors, not from the shape they mark)."""
+        found = self._marker_styles.get(el)
+        if found is not None:
+            return found
+        chain = []
+        node: Element | None = el
+        while node is not None:
+            chain.append(node)
+            node = self.doc.parent.get(node)
+        ctx = Ctx(IDENTITY, dict(INHERITED_DEFAULTS), 1.0, (0.0, 0.0), "", 0, frozenset())
+        for node in reversed(chain):
+            style, _ = self.computed(node, ctx)
+            ctx = replace(ctx, style=style)
+        self._marker_styles[el] = ctx.style
+        return ctx.style
 
     def alpha(self, prop: str, ctx: Ctx, name: str) -> float:
         """Effective opacity of the fill or stroke: paint alpha x prop-opacity x opacity."""
@@ -712,6 +823,17 @@ class Walker:
 _MARKERS = frozenset(("marker-start", "marker-mid", "marker-end"))
 _VAR = re.compile(r"var\(\s*(--[\w-]+)\s*(?:,((?:[^()]|\([^()]*\))*))?\)")
 MAX_VAR_CHARS = 10_000  # a var() chain that doubles at every step stops here
+
+
+_ANGLE = re.compile(r"([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(deg|grad|rad|turn)?")
+_DEGREES_PER = {"deg": 1.0, "grad": 0.9, "rad": 180.0 / math.pi, "turn": 360.0}
+
+
+def _angle(text: str, where: str) -> float:
+    m = _ANGLE.fullmatch(text.strip().lower())
+    if m is None:
+        raise DesignError(f"marker {where!r}: orient {text!r} is not an angle")
+    return float(m.group(1)) * _DEGREES_PER[m.group(2) or "deg"]
 
 
 class _Unsupported(Exception):

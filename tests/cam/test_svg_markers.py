@@ -1,0 +1,110 @@
+"""Markers are drawn on a path's vertices as browsers draw them (SVG 2 "Markers"): what they
+show is cut. Bounds expectations were checked against Chromium's rendering; exact points are
+computed by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cam.svg import load_svg
+from cam.svg.markers import vertices
+from cam.svg.pathdata import parse_path_data
+
+HEAD = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200" viewBox="0 0 100 100">'
+ARROW = (
+    '<marker id="a" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="6" markerHeight="6" '
+    'orient="auto"><path id="tip" d="M0 0 L10 5 L0 10 z"/></marker>'
+)
+
+
+def load(body: str):
+    return load_svg(HEAD + body + "</svg>")
+
+
+def user_points(design, element_id: str) -> list[np.ndarray]:
+    """Points of the paths of one element in user units (y down), 1 unit = 2 px."""
+    unit = 2 * 25.4 / 96
+    out = []
+    for p in design.paths:
+        if p.element_id.endswith(element_id):
+            pts = p.points / unit
+            out.append(np.column_stack([pts[:, 0], 100 - pts[:, 1]]))
+    return out
+
+
+def test_marker_end_on_a_horizontal_line():
+    # markerWidth 6 x stroke-width 2 = 12 units for a 10-unit viewBox: scale 1.2; refX/refY
+    # (5, 5) sits on the end point (60, 50)
+    d = load(
+        f"<defs>{ARROW}</defs>"
+        '<path d="M10 50 L60 50" stroke="none" stroke-width="2" marker-end="url(#a)"/>'
+    )
+    (tip,) = user_points(d, "tip")
+    assert np.allclose(sorted(map(tuple, np.round(tip, 6))), [(54, 44), (54, 56), (66, 50)])
+
+
+def test_auto_orientation_follows_the_path():
+    d = load(
+        f"<defs>{ARROW}</defs>"
+        '<path d="M60 10 L60 60" stroke="none" stroke-width="2" marker-end="url(#a)"/>'
+    )
+    (tip,) = user_points(d, "tip")
+    # pointing down (+y): the arrow's tip 6 units below the end point
+    assert np.allclose(sorted(map(tuple, np.round(tip, 6))), [(54, 54), (60, 66), (66, 54)])
+
+
+@pytest.mark.parametrize(
+    ("body", "chromium"),
+    [
+        # a marker-mid at a right-angle corner, oriented on the bisector
+        (
+            f"<defs>{ARROW}</defs><path d='M20 20 L60 20 L60 60' stroke='none' "
+            "stroke-width='2' marker-mid='url(#a)'/>",
+            (40, 24, 128, 120),
+        ),
+        # auto-start-reverse, user-space units, overflow visible
+        (
+            "<defs><marker id='b' markerWidth='10' markerHeight='10' orient='auto-start-reverse'"
+            " markerUnits='userSpaceOnUse' style='overflow:visible'><rect x='0' y='-2' width='12'"
+            " height='4'/></marker></defs><line x1='30' y1='50' x2='70' y2='50' stroke='none' "
+            "marker-start='url(#b)'/>",
+            (36, 96, 60, 104),
+        ),
+        # markers on both ends of an arc, through the marker shorthand in CSS
+        (
+            "<defs><marker id='d' viewBox='0 0 10 10' refX='5' refY='5' markerWidth='5' "
+            "markerHeight='5'><circle cx='5' cy='5' r='5'/></marker></defs>"
+            "<path d='M20 80 A 30 30 0 0 1 80 80' fill='none' stroke-width='2' "
+            "style='marker: url(#d)'/>",
+            (30, 150, 170, 170),
+        ),
+    ],
+)
+def test_markers_like_chromium(body, chromium):
+    d = load(body)
+    unit = 25.4 / 96
+    x0, y0, x1, y1 = d.bounds()
+    got = (x0 / unit, (d.height_mm - y1) / unit, x1 / unit, (d.height_mm - y0) / unit)
+    # Chromium's pixel bounds leave out the anti-aliased tips of turned shapes: within 1 px
+    assert got == pytest.approx(chromium, abs=1.0)
+
+
+def test_marker_viewport_clips_unless_overflow_visible():
+    body = (
+        "<defs><marker id='m' markerWidth='4' markerHeight='4' markerUnits='userSpaceOnUse'>"
+        "<rect id='r' x='-4' y='-4' width='12' height='12'/></marker></defs>"
+        "<line x1='20' y1='20' x2='40' y2='20' stroke='none' marker-start='url(#m)'/>"
+    )
+    (rect,) = user_points(load(body), "r")
+    assert rect[:, 0].min() == pytest.approx(20) and rect[:, 0].max() == pytest.approx(24)
+
+
+def test_vertices_of_a_closed_subpath():
+    subs = parse_path_data("M0 0 L10 0 L10 10 Z")
+    vs = vertices(subs)
+    # the start, two corners, and the start again at the end of the closing segment
+    assert [(v.x, v.y) for v in vs] == [(0, 0), (10, 0), (10, 10), (0, 0)]
+    assert vs[0].angle_in == pytest.approx(-135.0)  # the closing segment comes in
+    assert vs[0].angle_out == pytest.approx(0.0)
+    assert vs[1].angle() == pytest.approx(45.0)
