@@ -17,6 +17,7 @@ import numpy as np
 
 from cam.design import Design, FillRegion
 from cam.errors import DesignError, PlacementError, PlanOptionsError
+from cam.gcpause import collector_paused
 from cam.ops.emit import Contour, Linker, move_lengths
 from cam.ops.engrave import engrave_contours
 from cam.ops.passes import CutSettings, open_cut_returns, pass_depths, ramp_feed
@@ -55,6 +56,11 @@ class PlanOptions:
 
 def plan_program(design: Design, options: PlanOptions) -> Program:
     """Plan the whole program, or raise a `cam.errors.CamError` that says why not."""
+    with collector_paused():
+        return _plan(design, options)
+
+
+def _plan(design: Design, options: PlanOptions) -> Program:
     _check_options(options)
     placed = place_design(design, options.placement)
     face = options.face or (0.0, 0.0, float(design.width_mm), float(design.height_mm))

@@ -66,12 +66,15 @@ def crowded_elements(
     part of itself, without touching it (touching strokes are one drawing, not crowding).
 
     Advice, not safety: designs sampling to more than _MAX_SAMPLES points are not checked."""
-    if not contours or not all(np.isfinite(c.points).all() for c in contours):
-        return []  # nothing to advise on; the face check refuses non-finite coordinates
-    samples, owner, along, period = _samples(contours, tool_diameter * _SAMPLE_FRACTION)
-    if len(samples) < 2 or len(samples) > _MAX_SAMPLES:
+    if not contours:
         return []
-    pairs = cKDTree(samples).query_pairs(tool_diameter, output_type="ndarray")
+    sampled = _samples(contours, tool_diameter * _SAMPLE_FRACTION, _MAX_SAMPLES)
+    if sampled is None or len(sampled[0]) < 2:
+        return []  # nothing to advise on (the face check refuses non-finite coordinates)
+    samples, owner, along, period = sampled
+    # an unbalanced tree is quicker to build and finds the same pairs
+    tree = cKDTree(samples, balanced_tree=False, compact_nodes=False)
+    pairs = tree.query_pairs(tool_diameter, output_type="ndarray")
     if len(pairs) == 0:
         return []
     a, b = pairs[:, 0], pairs[:, 1]
@@ -98,28 +101,37 @@ def _lines(contours: Sequence[Contour]) -> np.ndarray:
 
 
 def _samples(
-    contours: Sequence[Contour], step: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    contours: Sequence[Contour], step: float, limit: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
     """Points at most `step` apart along every contour, all contours at once:
     (xy, contour index, arc length along the contour, the contour's period for closed ones
-    (inf for open))."""
-    rings = [np.vstack([c.points, c.points[:1]]) if c.closed else c.points for c in contours]
-    sizes = np.array([len(r) for r in rings])
-    pts = np.concatenate(rings)
-    owner_pt = np.repeat(np.arange(len(rings)), sizes)
+    (inf for open)); None when they would be more than `limit`, or a coordinate is not a
+    finite number."""
+    given = np.concatenate([c.points for c in contours])
+    if not np.isfinite(given).all():
+        return None
+    raw = np.array([len(c.points) for c in contours])
+    closed = np.array([c.closed for c in contours]) & (raw > 0)
+    sizes = raw + closed  # a closed contour's first point again at its end
+    n_rings = len(contours)
+    owner_pt = np.repeat(np.arange(n_rings), sizes)
+    local = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    local[local == raw[owner_pt]] = 0
+    pts = given[(np.cumsum(raw) - raw)[owner_pt] + local]
     seg_ok = owner_pt[1:] == owner_pt[:-1]  # no segment joins two contours
     seg = np.diff(pts, axis=0)
     seg_len = np.where(seg_ok, np.hypot(*seg.T), 0.0)
+    k = np.where(seg_ok, np.maximum(1, np.ceil(seg_len / step)).astype(np.int64), 0)
+    if int(k.sum()) + n_rings > limit:
+        return None
     cum = np.concatenate([[0.0], np.cumsum(seg_len)])
     start = cum[np.cumsum(sizes) - sizes]
     length = cum[np.cumsum(sizes) - 1] - start
-    k = np.where(seg_ok, np.maximum(1, np.ceil(seg_len / step)).astype(np.int64), 0)
     idx = np.repeat(np.arange(len(seg)), k)
     t = (np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)) / np.maximum(k[idx], 1)
     xy = np.vstack([pts[idx] + t[:, None] * seg[idx], pts[np.cumsum(sizes) - 1]])
-    owner = np.concatenate([owner_pt[idx], np.arange(len(rings))])
+    owner = np.concatenate([owner_pt[idx], np.arange(n_rings)])
     along = np.concatenate([cum[idx] + t * seg_len[idx], cum[np.cumsum(sizes) - 1]]) - start[owner]
-    closed = np.array([c.closed for c in contours])
     period = np.where(closed, length, np.inf)[owner]
     return xy, owner, along, period
 

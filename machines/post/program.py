@@ -7,6 +7,7 @@ from operator import attrgetter
 
 import numpy as np
 
+from cam.gcpause import collector_paused
 from cam.toolpath import Move, MoveArrays, MoveKind, Program, Toolpath
 from machines.errors import PostError
 from machines.estimate import Estimate, estimate
@@ -36,6 +37,17 @@ def write_program(
 
     estimated: `machines.estimate.estimate(program, machine)` when the caller already has it
     (the header prints it); computed here otherwise."""
+    with collector_paused():
+        return _write(program, machine, dialect, date, estimated)
+
+
+def _write(
+    program: Program,
+    machine: MachineProfile,
+    dialect: Dialect,
+    date: datetime | None,
+    estimated: Estimate | None,
+) -> str:
     if not program.toolpaths or not any(tp.move_count() for tp in program.toolpaths):
         raise PostError("program has no moves: nothing to cut")
     arrays = [tp.move_arrays() for tp in program.toolpaths]
