@@ -19,6 +19,7 @@ from cam.errors import DesignError, HostileInputError
 from cam.tolerances import DEFAULT
 
 from . import clip
+from .dashes import DashLimitError, dash
 from .dedupe import dedupe
 from .document import RootGeometry, root_geometry
 from .flatten import CoordinateOverflowError, SegmentLimitError, flatten
@@ -242,6 +243,12 @@ def _assemble_one(
             continue
         if len(pts) == 2 and closed:
             closed = False  # there and back along one line: cut it once
+        if d.dashes is not None:
+            strokes.extend(
+                DesignPath(piece, False, d.element_id, "stroke", width_mm)
+                for piece in _dashed(d, pts, closed)
+            )
+            continue
         strokes.append(DesignPath(pts, closed and len(pts) > 2, d.element_id, "stroke", width_mm))
     if degenerate:
         warn(f"{d.element_id!r}: subpath(s) of zero length or area dropped")
@@ -252,6 +259,25 @@ def _assemble_one(
     paths.extend(strokes)
     if rings:
         fills.append(FillRegion(d.element_id, tuple(rings), rule))
+
+
+def _dashed(d: Drawn, pts: np.ndarray, closed: bool) -> list[np.ndarray]:
+    """The dashes of one stroked subpath, lengths measured in the element's user units."""
+    a, b, c, dd = d.matrix[:4]
+    to_machine = np.array([[a, c], [-b, -dd]])  # the element's map, then the y flip
+    try:
+        to_user = np.linalg.inv(to_machine)
+    except np.linalg.LinAlgError:
+        return [pts]
+    try:
+        pieces = dash(pts, closed, d.dashes, d.dash_offset, to_user, d.dots, 2_000_000)
+    except DashLimitError:
+        raise HostileInputError(
+            f"SVG refused: the stroke-dasharray of {d.element_id!r} makes too many dashes"
+        ) from None
+    for piece in pieces:
+        piece.setflags(write=False)
+    return pieces
 
 
 def _seen_through(

@@ -20,7 +20,7 @@ from xml.etree.ElementTree import Element
 PROPERTIES = frozenset(
     """fill stroke stroke-width visibility display fill-rule color opacity fill-opacity
     stroke-opacity stroke-linecap stroke-dasharray clip-path mask marker-start marker-mid
-    marker-end transform transform-origin transform-box clip-rule mask-type overflow marker""".split()
+    marker-end transform transform-origin transform-box clip-rule mask-type overflow marker stroke-dashoffset""".split()
 )
 
 

@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 from cam.errors import DesignError, HostileInputError
 
 from . import shapes
+from .dashes import parse_pattern
 from .document import RootGeometry
 from .limits import SvgLimits
 from .markers import vertices as marker_vertices
@@ -62,6 +63,7 @@ INHERITED_DEFAULTS: dict[str, str] = {
     "stroke-opacity": "1",
     "stroke-linecap": "butt",
     "stroke-dasharray": "none",
+    "stroke-dashoffset": "0",
     "marker-start": "none",
     "marker-mid": "none",
     "marker-end": "none",
@@ -95,6 +97,8 @@ class Drawn:
     stroke_width: float  # user units
     dots: bool  # round/square caps: a zero-length stroked subpath shows as a dot
     clips: tuple[int, ...] = ()  # the clipping regions it is seen through (all of them)
+    dashes: tuple[float, ...] | None = None  # stroke-dasharray in user units (None: solid)
+    dash_offset: float = 0.0
 
 
 @dataclass(slots=True)
@@ -685,8 +689,7 @@ class Walker:
         stroke = stroke and width > 0
         if not (fill or stroke):
             return
-        if stroke and style["stroke-dasharray"].strip().lower() not in ("none", ""):
-            self.warn(f"stroke-dasharray on {name!r} is ignored: the whole line is cut")
+        pattern, offset = self.dash_pattern(style, vw, vh, name) if stroke else (None, 0.0)
         rule = style["fill-rule"].strip().lower()
         self.drawn.append(
             Drawn(
@@ -699,8 +702,26 @@ class Walker:
                 width,
                 style["stroke-linecap"].strip().lower() in ("round", "square"),
                 ctx.clips,
+                pattern,
+                offset,
             )
         )
+
+    def dash_pattern(
+        self, style: dict[str, str], vw: float, vh: float, name: str
+    ) -> tuple[tuple[float, ...] | None, float]:
+        """(dash lengths, offset) in user units, or (None, 0) for a solid stroke."""
+        text = style["stroke-dasharray"].strip()
+        if text.lower() in ("none", ""):
+            return None, 0.0
+        ref = math.hypot(vw, vh) / math.sqrt(2.0)
+        try:
+            values = [to_px(v, ref) for v in re.split(r"[\s,]+", text) if v]
+            offset = to_px(style["stroke-dashoffset"].strip() or "0", ref)
+        except LengthError:
+            self.warn(f"stroke-dasharray {text!r} on {name!r} is not valid: a solid line is cut")
+            return None, 0.0
+        return parse_pattern(values), offset
 
     # -- markers ---------------------------------------------------------------------------
     def markers(self, subs: list[SubPath], ctx: Ctx, name: str, stroke_width: float) -> None:

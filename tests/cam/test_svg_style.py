@@ -175,7 +175,8 @@ def test_invalid_paint_falls_back_with_warning():
     assert any("not a colour" in w for w in d.warnings)
 
 
-def test_dashes_and_missing_markers_warned():
-    d = load(_line("l", 'stroke="black" stroke-dasharray="2 1" marker-end="url(#m)"'))
+def test_missing_markers_and_bad_dashes_warned():
+    d = load(_line("l", 'stroke="black" stroke-dasharray="2 x" marker-end="url(#m)"'))
     text = " ".join(d.warnings)
-    assert "stroke-dasharray" in text and "refers to no <marker>" in text
+    assert "stroke-dasharray '2 x'" in text and "refers to no <marker>" in text
+    assert len(d.paths) == 1  # an invalid pattern: the solid line
