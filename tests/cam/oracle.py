@@ -17,7 +17,10 @@ specification; these cases are checked against hand-computed values in test_svg_
   shows through the clip;
 - a root `width`/`height` in `em`/`rem` is misread or refused (`1em` raises, `12rem` is read
   as 12 px), and a `%` width is taken as the viewBox width where cam.svg keeps the viewBox's
-  aspect ratio from the other dimension;
+  aspect ratio from the other dimension; likewise a missing height beside a width and a viewBox
+  is read as the viewBox height in px (SVG 2 and Chromium: `auto`, from the viewBox's aspect
+  ratio); units in capitals (`40MM`, CSS units are case-insensitive) and `Q` (quarter mm) are
+  read as px;
 - a filled but unstroked open line (`M 5 1 V 5`) counts as a path, though it has no area and
   browsers draw nothing (fixed here: such a subpath is dropped, as is a stroked subpath of
   zero length with butt caps);
@@ -131,10 +134,13 @@ def oracle_design(
             path, closed_fill=fill and not stroke, step_px=step_mm / PX_TO_MM
         ):
             mm = np.column_stack([pts[:, 0] * PX_TO_MM, height_mm - pts[:, 1] * PX_TO_MM])
-            if fill and not stroke and _without_area(mm):
-                continue  # a fill that covers nothing is not drawn (svgelements keeps it)
-            if not fill and not np.ptp(mm, axis=0).any() and cap not in ("round", "square"):
-                continue  # a stroke of zero length with butt caps draws nothing
+            # a fill that covers nothing, a stroke of zero length with butt caps: not drawn
+            # (svgelements keeps both)
+            dot = cap in ("round", "square")
+            if not (fill and not _without_area(mm)) and not (
+                stroke and (np.ptp(mm, 0).any() or dot)
+            ):
+                continue
             if fill and not closed and len(mm) > 1:
                 # the visible edge of a fill includes the closing segment
                 closing = np.linspace(

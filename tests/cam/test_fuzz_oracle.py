@@ -48,14 +48,16 @@ SHEET = (
     "ellipse{stroke:#060}"  # a type selector, outweighed by the classes below
     ".s{fill:none;stroke:#000}.f{fill:#333;stroke:none}.fs{fill:red;stroke:blue}"
     ".n{fill:none;stroke:none}.z{fill:transparent;stroke:#000;stroke-width:0}"
+    ".r{fill:none;stroke:#000;stroke-linecap:round}"
 )
-PAINT_CLASSES = ["s", "f", "fs", "n", "z"]
+PAINT_CLASSES = ["s", "f", "fs", "n", "z", "r"]
 PAINT_ATTRS = {
     "s": 'fill="none" stroke="black"',
     "f": 'fill="#333" stroke="none"',
     "fs": 'fill="red" stroke="blue"',
     "n": 'fill="none" stroke="none"',
     "z": 'fill="rgba(0,0,0,0)" stroke="#000" stroke-width="0"',
+    "r": 'fill="none" stroke="#000" stroke-linecap="round"',
 }
 PAINT_STYLES = {
     "s": 'style="fill:none;stroke:black"',
@@ -63,6 +65,7 @@ PAINT_STYLES = {
     "fs": 'style="fill:red; stroke:blue"',
     "n": 'style="fill: none; stroke: none"',
     "z": 'style="fill:#0000;stroke:black;stroke-width:0"',
+    "r": 'style="fill:none;stroke:#000;stroke-linecap:square"',
 }
 
 
@@ -228,6 +231,9 @@ def path_data(draw, box: Box) -> str:
             # a command straight after Z starts a subpath at the closed one's start
             _command(draw, pen, box, draw(st.sampled_from(["L", "C", "Q", "A"])))
             drawn = 1
+    if draw(st.integers(0, 5)) == 0:  # a subpath of zero length: a dot unless caps are butt
+        x, y = box.point(draw)
+        pen.parts.append(f"M{x} {y}" + draw(st.sampled_from(["z", "Z", "h0", "l0 0", f"L{x} {y}"])))
     return draw(st.sampled_from([" ", ""])).join(pen.parts)
 
 
@@ -237,7 +243,7 @@ def path_data(draw, box: Box) -> str:
 @st.composite
 def paint(draw) -> str:
     """Paint by class, attributes, style, or nothing (inherited from the group)."""
-    kind = draw(st.sampled_from(["s", "s", "f", "f", "fs", "n", "z"]))  # mostly painted
+    kind = draw(st.sampled_from(["s", "s", "f", "f", "fs", "n", "z", "r"]))  # mostly painted
     how = draw(st.sampled_from(["class", "attr", "style", "inherit"]))
     if how == "class":
         return f'class="{kind}"'
@@ -375,8 +381,11 @@ def group(draw, box: Box, depth: int) -> str:
 
 @st.composite
 def used(draw, box: Box, n: int) -> tuple[str, str]:
-    """A `<defs>` shape and a `<use>` of it with x/y (and maybe a transform and paint)."""
-    body = draw(shape(box)).replace(" ", f' id="d{n}" ', 1)
+    """A `<defs>` shape or group and a `<use>` of it with x/y (and maybe a transform, paint)."""
+    if draw(st.booleans()):
+        body = draw(shape(box)).replace(" ", f' id="d{n}" ', 1)
+    else:
+        body = draw(group(box, 1)).replace("<g", f'<g id="d{n}"', 1)
     x = round(draw(st.floats(-0.1, 0.1)) * box.w, 3)
     y = round(draw(st.floats(-0.1, 0.1)) * box.h, 3)
     href = draw(st.sampled_from(["href", "xlink:href"]))
@@ -443,7 +452,7 @@ def _oracle(svg: str):
         return oracle_design(f)
 
 
-def check_design(svg: str, depth: float, dialect: str) -> list[str]:
+def check_design(svg: str, depth: float, dialect: str, arcs: bool = True) -> list[str]:
     """The contract's violations for `svg` carved at `depth` in `dialect` (empty when kept)."""
     width, height, paths = _oracle(svg)
     over = 0.0  # how far the drawing leaves the document, mm
@@ -455,7 +464,7 @@ def check_design(svg: str, depth: float, dialect: str) -> list[str]:
         # within a hair of the edge either answer is right
         assume(not (TOL - 0.01 < over < TOL + 0.03))
     event("empty" if not paths else "off the document" if over > TOL else "cut")
-    options = CarveOptions(depth=depth, tolerance=TOL, dialect=dialect, safe_z=SAFE_Z)
+    options = CarveOptions(depth=depth, tolerance=TOL, dialect=dialect, safe_z=SAFE_Z, arcs=arcs)
     try:
         result = carve(svg.encode(), options)
     except PlacementError as exc:
@@ -489,9 +498,12 @@ FUZZ = settings(
     svg=svg_document(),
     depth=st.sampled_from([0.1, 0.3, 0.75]),
     dialect=st.sampled_from(["grbl", "linuxcnc", "mach3"]),
+    arcs=st.booleans(),
 )
-def test_random_designs_are_cut_as_read_independently(svg: str, depth: float, dialect: str) -> None:
-    assert check_design(svg, depth, dialect) == [], svg
+def test_random_designs_are_cut_as_read_independently(
+    svg: str, depth: float, dialect: str, arcs: bool
+) -> None:
+    assert check_design(svg, depth, dialect, arcs) == [], svg
 
 
 @pytest.mark.slow
