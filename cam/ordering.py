@@ -219,7 +219,7 @@ def _greedy(
     most = int(np.bincount(cand_path_arr).max())
     k = min(NEIGHBOURS + most - 1, m)
     _, nbr = cKDTree(cand_xy).query(cand_xy, k=k, workers=_workers(m))
-    nbrs = np.asarray(nbr).reshape(m, k).tolist()
+    nbrs = np.asarray(nbr).reshape(m, k)  # rows made Python lists only where the walk looks
     # the candidate whose row is a given exit row (open paths: the other end is a candidate)
     row_to_cand = dict(zip(rows.tolist(), range(m), strict=True))
     exit_cand = [row_to_cand[r] for r in other.tolist()]
@@ -230,6 +230,8 @@ def _greedy(
     closed = flat.closed.tolist()
     done = bytearray(flat.n)
     waiting = array("q", npred)
+    done_now = np.frombuffer(done, dtype=np.uint8)  # views: always the loop's current flags
+    waiting_now = np.frombuffer(waiting, dtype=np.int64)
     fallback = _Fallback(cand_xy, cand_path_arr, done, waiting)
     seq: list[int] = []
     rev: list[bool] = []
@@ -238,22 +240,24 @@ def _greedy(
     for _ in range(flat.n):
         pick = -1
         if cur >= 0:
-            for c in nbrs[cur]:
+            row = nbrs[cur].tolist()
+            for c in row:
                 p = cand_path[c]
                 if not done[p] and not waiting[p]:
                     pick = c
                     break
         if pick < 0 and cur >= 0:
-            # the neighbours' neighbours: usually a near, ready candidate without a tree search
+            # the neighbours' neighbours: usually a near, ready candidate without a tree search;
+            # the ready ones found with numpy, in the order of the rows, then the nearest
+            block = nbrs[row].ravel()
+            owner = cand_path_arr[block]
+            ready = block[(done_now[owner] == 0) & (waiting_now[owner] == 0)]
             best = math.inf
             x0, y0 = cand_x[cur], cand_y[cur]
-            for c1 in nbrs[cur]:
-                for c in nbrs[c1]:
-                    p = cand_path[c]
-                    if not done[p] and not waiting[p]:
-                        d = (cand_x[c] - x0) ** 2 + (cand_y[c] - y0) ** 2
-                        if d < best:
-                            best, pick = d, c
+            for c in ready.tolist():
+                d = (cand_x[c] - x0) ** 2 + (cand_y[c] - y0) ** 2
+                if d < best:
+                    best, pick = d, c
         if pick < 0:
             pick = fallback.nearest(cand_xy[cur] if cur >= 0 else start, len(seq))
         p = cand_path[pick]

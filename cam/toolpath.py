@@ -201,10 +201,11 @@ class MoveBuffer:
         n = len(self.kind)
         xyz = np.empty((n, 3))
         ij = np.empty((n, 2))
-        xyz[:, 0], xyz[:, 1], xyz[:, 2] = self.x, self.y, self.z
-        ij[:, 0], ij[:, 1] = self.i, self.j
-        kind = np.array(self.kind, dtype=np.int8)
-        return MoveArrays(kind, xyz, ij, np.array(self.feed, dtype=np.float64))
+        for out, col, values in ((xyz, 0, self.x), (xyz, 1, self.y), (xyz, 2, self.z),
+                                 (ij, 0, self.i), (ij, 1, self.j)):  # fmt: skip
+            out[:, col] = np.fromiter(values, dtype=np.float64, count=n)
+        kind = np.fromiter(self.kind, dtype=np.int8, count=n)
+        return MoveArrays(kind, xyz, ij, np.fromiter(self.feed, dtype=np.float64, count=n))
 
     def moves(self) -> list[Move]:
         return self.arrays().to_moves()

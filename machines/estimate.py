@@ -104,7 +104,10 @@ def expand_moves(
 def _toolpath_segments(tp: Toolpath, start: np.ndarray, chord: float) -> tuple[np.ndarray, ...]:
     kind, end, ij, feed = move_arrays(tp)
     prev = np.vstack([start[None, :], end[:-1]])
-    pure_z = np.all(np.isclose(prev[:, :2], end[:, :2], rtol=0, atol=1e-9), axis=1)
+    # np.isclose(rtol=0, atol=1e-9) for each of X and Y (equal infinities are close), without
+    # the cost of its generality
+    same = (np.abs(prev[:, :2] - end[:, :2]) <= 1e-9) | (prev[:, :2] == end[:, :2])
+    pure_z = same[:, 0] & same[:, 1]
     default = np.where(pure_z & (end[:, 2] < prev[:, 2]), tp.params.plunge_feed, tp.params.feed)
     feed = np.where(np.isnan(feed), default, feed)
     feed = np.where(kind == 0, np.inf, feed)

@@ -297,9 +297,11 @@ def flatten(
         parts_t.append(t)
         parts_p.append(pts)
     g = np.concatenate(parts_g)
-    order = np.lexsort((np.concatenate(parts_t), g))
-    g = g[order]
-    pts = np.concatenate(parts_p)[order]
+    pts = np.concatenate(parts_p)
+    if len(g) > 1 and not (g[1:] > g[:-1]).all():  # straight lines only come in order
+        order = np.lexsort((np.concatenate(parts_t), g))
+        g = g[order]
+        pts = pts[order]
     if not np.isfinite(pts).all():
         raise CoordinateOverflowError("coordinates overflow once transformed")
     starts = np.searchsorted(g, np.asarray(batch.sub_first))
