@@ -619,6 +619,7 @@ class Walker:
         inner = replace(
             ctx,
             matrix=compose(ctx.matrix, translate(x, y)),
+            style=_with_context(ctx.style, ctx.style),
             prefix=name + ">",
             uses=ctx.uses | {id(target)},
         )
@@ -793,7 +794,7 @@ class Walker:
             clips = (*clips, len(self.clips) - 1)
         inner = Ctx(
             compose(port, content),
-            self.inherited_style(target),
+            _with_context(self.inherited_style(target), ctx.style),
             ctx.opacity,
             (vb[2], vb[3]) if vb else (mw, mh),
             f"{name}>",
@@ -825,7 +826,8 @@ class Walker:
     def alpha(self, prop: str, ctx: Ctx, name: str) -> float:
         """Effective opacity of the fill or stroke: paint alpha x prop-opacity x opacity."""
         style = ctx.style
-        alpha, warning = paint_alpha(style[prop], style["color"], self.doc.ids)
+        paint = _context_paint(style[prop], style)
+        alpha, warning = paint_alpha(paint, style["color"], self.doc.ids)
         if warning:
             self.warn(f"{name!r}: {warning}")
         if alpha is None:
@@ -855,6 +857,24 @@ def _angle(text: str, where: str) -> float:
     if m is None:
         raise DesignError(f"marker {where!r}: orient {text!r} is not an angle")
     return float(m.group(1)) * _DEGREES_PER[m.group(2) or "deg"]
+
+
+def _context_paint(paint: str, style: dict[str, str]) -> str:
+    """context-fill / context-stroke: the paint of the element a marker marks or a <use>
+    instantiates content for (none outside them)."""
+    low = paint.strip().lower()
+    if low in ("context-fill", "context-stroke"):
+        return style.get("-" + low, "none")
+    return paint
+
+
+def _with_context(style: dict[str, str], context: dict[str, str]) -> dict[str, str]:
+    """style carrying the context element's fill and stroke paints for context-fill and
+    context-stroke inside it."""
+    out = dict(style)
+    out["-context-fill"] = _context_paint(context["fill"], context)
+    out["-context-stroke"] = _context_paint(context["stroke"], context)
+    return out
 
 
 class _Unsupported(Exception):

@@ -108,3 +108,39 @@ def test_vertices_of_a_closed_subpath():
     assert vs[0].angle_in == pytest.approx(-135.0)  # the closing segment comes in
     assert vs[0].angle_out == pytest.approx(0.0)
     assert vs[1].angle() == pytest.approx(45.0)
+
+
+INKSCAPE_ARROW = (
+    "<marker style='overflow:visible' id='Arrow1' refX='0' refY='0' orient='auto-start-reverse'"
+    " markerWidth='1' markerHeight='1' viewBox='0 0 1 1'><path id='head' "
+    "style='fill:context-stroke;fill-rule:evenodd;stroke:none' d='M 0,-4 8,0 0,4 Z' "
+    "transform='scale(0.5)'/></marker>"
+)
+
+
+def test_inkscape_arrow_painted_with_context_stroke():
+    # Inkscape 1.2+ arrowheads take the line's stroke (Chromium: bounds 40..155 x 92..108 px)
+    d = load(
+        f"<defs>{INKSCAPE_ARROW}</defs><path d='M20 50 H70' "
+        "style='fill:none;stroke:#000;stroke-width:2;marker-end:url(#Arrow1)'/>"
+    )
+    (head,) = user_points(d, "head")
+    # scale 0.5 x stroke-width 2: the head is 8 units long, from the end point (70, 50)
+    assert sorted(map(tuple, np.round(head, 6))) == [(70, 46), (70, 54), (78, 50)]
+
+
+def test_context_stroke_of_an_unstroked_path_paints_nothing():
+    d = load(
+        f"<defs>{INKSCAPE_ARROW}</defs><path d='M20 50 H70' "
+        "style='fill:none;stroke:none;marker-end:url(#Arrow1)'/><rect id='r' width='2' height='2'/>"
+    )
+    assert [p.element_id for p in d.paths] == ["r"]
+
+
+def test_context_fill_through_use():
+    d = load(
+        "<defs><circle id='c' cx='10' cy='10' r='5' style='fill:context-fill'/></defs>"
+        "<use id='u1' href='#c' fill='black' x='20' y='20'/>"
+        "<use id='u2' href='#c' fill='none' x='60' y='60'/>"
+    )
+    assert [p.element_id for p in d.paths] == ["u1>c"]
