@@ -29,7 +29,9 @@ specification; these cases are checked against hand-computed values in test_svg_
 - a namespace declaration `xmlns:x="..."` (Illustrator writes one) is read as the root's `x`
   attribute and shifts the drawing;
 - custom properties / `var()`, attribute selectors, sibling combinators and pseudo-classes
-  in style sheets are not honoured.
+  in style sheets are not honoured;
+- `stroke-dasharray` is ignored (the whole line is drawn, where cam.svg cuts only the dashes) and
+  markers are not drawn.
 Designs used with this oracle avoid those cases.
 """
 

@@ -11,8 +11,10 @@ rapids at safe height, spindle first, M30 last; for GRBL every line is GRBL's.
 Cases left out because the oracle reads them wrongly (see oracle.py's docstring):
 - `S` after a quadratic and `T` after a cubic (svgelements reflects the other kind's control
   point); `S`/`T` after a line, a move, an arc or a close are generated;
-- root `transform`, `transform-origin`, `<symbol>` with a viewBox, `%` and `em` sizes, only one of
-  width/height: not generated.
+- root `transform`, `transform-origin`, `<symbol>` with a viewBox, `%`, `em` and `Q` sizes, units
+  in capitals, only one of width/height, `clip-path`, `stroke-dasharray`, markers, group
+  `opacity`, `!important`, descendant/attribute selectors, `var()`: not generated (the oracle
+  reads them wrongly; `test_fuzz_regressions` and the `test_svg_*` files check them by hand).
 """
 
 from __future__ import annotations
@@ -507,7 +509,7 @@ def test_random_designs_are_cut_as_read_independently(
 
 
 @pytest.mark.slow
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=250)
 @given(svg=svg_document(), dialect=st.sampled_from(["grbl", "linuxcnc", "mach3"]))
 def test_random_designs_many(svg: str, dialect: str) -> None:
     assert check_design(svg, 0.3, dialect) == [], svg
