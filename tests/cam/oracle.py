@@ -9,7 +9,12 @@ specification; these cases are checked against hand-computed values in test_svg_
   transformed wrongly, by up to several mm (fixed here: each subpath is sampled in the element's
   own coordinates and the points are mapped by its transform);
 - control points are reflected across curve kinds (T after C/S, S after Q/T);
-- group `opacity="0"`, `!important` and descendant selectors are not honoured;
+- `opacity="0"` (on the element or a group), `!important` and descendant selectors are not
+  honoured; of two class rules of equal specificity the one named last in `class` wins, not the
+  later rule; CSS property names and keywords in capitals (`FILL:none`, `fill="NONE"`,
+  `visibility="HIDDEN"`) are ignored, though CSS reads them case-insensitively;
+- a `%` radius of a circle is taken of the viewport's width, not of its diagonal / sqrt 2;
+- `<switch>` draws every child, not the first whose conditions hold;
 - a `transform` on the root `<svg>` is applied in the outer box's px (as browsers do) but about
   its top-left corner, where browsers (and cam.svg) turn and scale about the box's centre, or
   `transform-origin`, which svgelements ignores everywhere;

@@ -616,6 +616,26 @@ HAND_CASES = {
     ),
     # a fill that covers nothing draws nothing (svgelements keeps the line)
     "filled line": ('<path d="M5 5 V20"/>' + LINE, [LINE_PTS]),
+    # CSS property names and keywords are case-insensitive (svgelements ignores both)
+    "capital CSS": (
+        '<rect x="5" y="5" width="8" height="6" style="FILL:none"/>'
+        '<rect x="5" y="15" width="8" height="6" fill="NONE"/>' + LINE,
+        [LINE_PTS],
+    ),
+    # equal specificity: the later rule wins, whatever the order of the class names
+    # (svgelements applies them in the attribute's order)
+    "class order": (
+        "<style>.a{fill:none;stroke:red}.b{stroke:none}</style>"
+        '<rect class="b a" x="5" y="5" width="8" height="6"/>' + LINE,
+        [LINE_PTS],
+    ),
+    # a % radius is of the viewport's diagonal / sqrt 2: 50 / sqrt 2 here (svgelements: width)
+    "percent radius": (
+        '<circle cx="20" cy="15" r="10%" fill="none" stroke="#000"/>',
+        [(_machine(_ellipse(20, 15, 50 / math.sqrt(2) / 10, 50 / math.sqrt(2) / 10)), True)],
+    ),
+    # an element's own opacity 0 draws nothing either
+    "opacity 0": ('<rect x="5" y="5" width="8" height="6" opacity="0"/>' + LINE, [LINE_PTS]),
 }
 
 
