@@ -221,8 +221,11 @@ def _greedy(
     _, nbr = cKDTree(cand_xy).query(cand_xy, k=k, workers=_workers(m))
     nbrs = np.asarray(nbr).reshape(m, k)  # rows made Python lists only where the walk looks
     # the candidate whose row is a given exit row (open paths: the other end is a candidate)
-    row_to_cand = dict(zip(rows.tolist(), range(m), strict=True))
-    exit_cand = [row_to_cand[r] for r in other.tolist()]
+    if m < 2 or (rows[1:] > rows[:-1]).all():  # candidates come in row order: a search
+        exit_cand = np.searchsorted(rows, other).tolist()
+    else:
+        row_to_cand = dict(zip(rows.tolist(), range(m), strict=True))
+        exit_cand = [row_to_cand[r] for r in other.tolist()]
     cand_path = cand_path_arr.tolist()
     cand_row = rows.tolist()
     cand_x, cand_y = cand_xy[:, 0].tolist(), cand_xy[:, 1].tolist()

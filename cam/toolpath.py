@@ -193,6 +193,19 @@ class MoveBuffer:
         self.i.extend(repeat(0.0, n))
         self.j.extend(repeat(0.0, n))
 
+    def ramp(
+        self, xs: Sequence[float], ys: Sequence[float], zs: Sequence[float], feed: float
+    ) -> None:
+        """G1 moves through the points (xs[k], ys[k], zs[k]) at one feed."""
+        n = len(xs)
+        self.kind.extend(repeat(1, n))
+        self.x.extend(xs)
+        self.y.extend(ys)
+        self.z.extend(zs)
+        self.feed.extend(repeat(feed, n))
+        self.i.extend(repeat(0.0, n))
+        self.j.extend(repeat(0.0, n))
+
     def last(self) -> tuple[float, float, float] | None:
         """Where the last move ends, or None before the first."""
         return (self.x[-1], self.y[-1], self.z[-1]) if self.kind else None

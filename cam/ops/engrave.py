@@ -31,17 +31,12 @@ def engrave_contours(
 ) -> tuple[list[Contour], list[str]]:
     """One contour per design path (already placed), and warnings about detail the tool blurs."""
     contours: list[Contour] = []
-    small: list[str] = []
     for p in paths:
         pts = np.asarray(p.points, dtype=np.float64).reshape(-1, 2)
         if len(pts) == 0:
             continue
-        closed = bool(p.closed) and len(pts) > 2
-        contours.append(Contour(pts, closed, p.element_id))
-        if closed:
-            extent = pts.max(axis=0) - pts.min(axis=0)
-            if float(extent.max()) < tool_diameter:
-                small.append(p.element_id or "(unnamed)")
+        contours.append(Contour(pts, bool(p.closed) and len(pts) > 2, p.element_id))
+    small = [c.element_id or "(unnamed)" for c in _smaller_than(contours, tool_diameter)]
     warnings: list[str] = []
     if small:
         warnings.append(
@@ -57,6 +52,17 @@ def engrave_contours(
             f"{_names(crowded)}"
         )
     return contours, warnings
+
+
+def _smaller_than(contours: Sequence[Contour], size: float) -> list[Contour]:
+    """The closed contours whose bounding box is under `size` both ways (all at once)."""
+    rings = [c for c in contours if c.closed]
+    if not rings:
+        return []
+    pts = np.concatenate([c.points for c in rings])
+    starts = np.cumsum([0] + [len(c.points) for c in rings[:-1]])
+    extent = np.maximum.reduceat(pts, starts) - np.minimum.reduceat(pts, starts)
+    return [c for c, e in zip(rings, extent.max(axis=1).tolist(), strict=True) if e < size]
 
 
 def crowded_elements(

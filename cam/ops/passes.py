@@ -252,9 +252,7 @@ class _Cutter:
         if z0 == z1:
             out.run(xs, ys, z1, self.s.feed)
         else:
-            feed = self.s.ramp_feed
-            for x, y, d in zip(xs, ys, ds, strict=True):
-                out.add(_LINEAR, x, y, _between(z0, z1, d / total), feed)
+            out.ramp(xs, ys, [_between(z0, z1, d / total) for d in ds], self.s.ramp_feed)
         self.x, self.y = xs[-1], ys[-1]
 
     def cyclic_leg(self, s0: float, s1: float, z0: float, z1: float) -> None:
