@@ -112,8 +112,8 @@ class Box:
     def point(self, draw) -> tuple[float, float]:
         # the middle of the box, so that transforms about its centre mostly keep the drawing on
         # the document (what leaves it must be refused: checked too)
-        fx = draw(st.floats(0.25, 0.75))
-        fy = draw(st.floats(0.25, 0.75))
+        fx = draw(st.floats(0.3, 0.7))
+        fy = draw(st.floats(0.3, 0.7))
         return round(self.x + fx * self.w, 3), round(self.y + fy * self.h, 3)
 
 
@@ -299,7 +299,7 @@ def transform(draw, box: Box) -> str:
             cx, cy = box.point(draw)
             items.append(f"rotate({n(-180, 180)} {cx} {cy})")
         else:
-            items.append(f"{k}({n(-40, 40)})")
+            items.append(f"{k}({n(-30, 30)})")
     if draw(st.integers(0, 3)):  # mostly about the box's centre: a list of several
         cx, cy = round(box.x + box.w / 2, 3), round(box.y + box.h / 2, 3)
         items = [f"translate({cx} {cy})", *items, f"translate({-cx} {-cy})"]
