@@ -313,7 +313,8 @@ def flatten(
     pts = pts[keep]
     if finish is not None:
         pts = finish(pts)
-    pieces = np.split(pts, new_starts[1:])
+    bounds = [*new_starts.tolist(), len(pts)]
+    pieces = [pts[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]  # np.split's views
     out: list[list[np.ndarray]] = []
     pos = 0
     for _, subs in items:
