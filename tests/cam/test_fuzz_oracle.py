@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from cam.errors import CamError, PlacementError
+from cam.errors import DesignError, PlacementError
 from machines.carve import CarveOptions, carve
 from tests.cam.oracle import oracle_design
 from tests.gcode_reader import check_contract, grbl_program_errors
@@ -52,7 +52,6 @@ SHEET = (
     ".n{fill:none;stroke:none}.z{fill:transparent;stroke:#000;stroke-width:0}"
     ".r{fill:none;stroke:#000;stroke-linecap:round}"
 )
-PAINT_CLASSES = ["s", "f", "fs", "n", "z", "r"]
 PAINT_ATTRS = {
     "s": 'fill="none" stroke="black"',
     "f": 'fill="#333" stroke="none"',
@@ -471,7 +470,7 @@ def check_design(svg: str, depth: float, dialect: str, arcs: bool = True) -> lis
         result = carve(svg.encode(), options)
     except PlacementError as exc:
         return [] if over > TOL else [f"refused a design on its document: {exc}"]
-    except CamError as exc:
+    except DesignError as exc:  # nothing to carve
         return [] if not paths else [f"refused a design with {len(paths)} visible paths: {exc}"]
     if not paths:
         return ["cut a design the oracle finds empty"]
