@@ -33,7 +33,8 @@ PREDEFINED = frozenset(["lt", "gt", "amp", "apos", "quot"])
 
 _NAME = r"[A-Za-z_:\u00C0-\uFFFF][\w.\-:\u00B7-\uFFFF]*"
 _NAME_RE = re.compile(_NAME)
-_BODY_TOKEN = re.compile(rf"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|&({_NAME});", re.S)
+_BODY_START = re.compile(rf"<!--|<!\[CDATA\[|<\?|&({_NAME});")
+_SECTION_END = {"<!--": "-->", "<![CDATA[": "]]>", "<?": "?>"}
 _ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
 
@@ -309,6 +310,25 @@ def _char(text: str, pos: int, m: re.Match[str]) -> str:
     return chr(code)
 
 
+def _body_tokens(text: str, pos: int):
+    """Entity references in text[pos:], comments, CDATA sections and processing
+    instructions skipped; each section's end is searched once, so an unterminated one ends
+    the scan (the XML parser refuses the file) instead of being searched for again and
+    again."""
+    while True:
+        m = _BODY_START.search(text, pos)
+        if m is None:
+            return
+        if m.group(1) is not None:
+            yield m
+            pos = m.end()
+            continue
+        end = text.find(_SECTION_END[m.group(0)], m.end())
+        if end < 0:
+            return
+        pos = end + len(_SECTION_END[m.group(0)])
+
+
 def _expand_body(text: str, pos: int, entities: dict[str, str]) -> str:
     """text[pos:] with every reference to a declared entity replaced by its text, escaped
     (an entity's value is character data, never markup); references elsewhere are left to
@@ -317,7 +337,7 @@ def _expand_body(text: str, pos: int, entities: dict[str, str]) -> str:
     out: list[str] = []
     added = 0
     last = pos
-    for m in _BODY_TOKEN.finditer(text, pos):
+    for m in _body_tokens(text, pos):
         name = m.group(1)
         if name is None or name not in escaped:
             continue

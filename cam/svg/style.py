@@ -33,7 +33,24 @@ def wanted(prop: str) -> bool:
 # the transform attribute is read as geometry; transform-box is a CSS property only
 PRESENTATION = PROPERTIES - {"transform", "transform-box"}
 
-_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+def strip_comments(text: str) -> str:
+    """CSS without its /* comments */ (an unterminated one runs to the end), in one pass:
+    each comment's end is searched for once."""
+    if "/*" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    while True:
+        start = text.find("/*", pos)
+        if start < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:start])
+        end = text.find("*/", start + 2)
+        if end < 0:
+            break
+        pos = end + 2
+    return " ".join(out)
 _IDENT = r"-?[A-Za-z_][\w-]*"
 _IDENT_RE = re.compile(_IDENT)
 _ATTR = re.compile(
@@ -307,7 +324,7 @@ def _parse_selector(
 def parse_declarations(text: str) -> list[tuple[str, str, bool]]:
     """'fill: red; stroke:none !important' -> [(prop, value, important), ...]."""
     out = []
-    for item in _COMMENT.sub("", text).split(";"):
+    for item in strip_comments(text).split(";"):
         if ":" not in item:
             continue
         prop, value = item.split(":", 1)
@@ -377,7 +394,7 @@ class StyleSheet:
         self._ctx: _Context | None = None
 
     def add(self, css: str) -> None:
-        self._add_block(_COMMENT.sub("", css))
+        self._add_block(strip_comments(css))
 
     def _add_block(self, text: str) -> None:
         pos = 0

@@ -18,6 +18,7 @@ from cam.errors import DesignError, HostileInputError
 from . import shapes
 from .dashes import parse_pattern
 from .document import RootGeometry
+from .guard import bad_path_run, bad_transform_args, number_run_ok
 from .limits import SvgLimits
 from .markers import vertices as marker_vertices
 from .origin import about, parse_origin
@@ -225,6 +226,7 @@ class Walker:
                 f"element {name!r}: CSS transform property is not supported; "
                 "use the transform attribute"
             )
+        self.check_numbers(el, name)
         try:
             own_map = parse_transform(el.get("transform"))
             if own_map != IDENTITY and ("transform-origin" in own or "transform-box" in own):
@@ -289,6 +291,7 @@ class Walker:
         """The root's transform attribute as browsers apply it (SVG 2, CSS Transforms): to
         the outermost <svg>'s CSS box, in the px of that box, outside the viewBox mapping,
         about transform-origin (default: the box's centre). Returned in document mm."""
+        self.check_numbers(self.doc.root, "root <svg>")
         try:
             m = parse_transform(self.doc.root.get("transform"))
         except TransformError as exc:
@@ -355,6 +358,7 @@ class Walker:
             return None
         if (self.declared(target).get("clip-path") or "none").strip().lower() != "none":
             self.warn(f"the clip-path of clipPath {where!r} itself is not applied")
+        self.check_numbers(target, f"clipPath {where!r}")
         try:
             base = compose(matrix, parse_transform(target.get("transform")))
         except TransformError as exc:
@@ -472,6 +476,7 @@ class Walker:
     ) -> ClipShape | None:
         """A child of a <clipPath> as a clipping shape (a shape, or a <use> of one)."""
         tag = local_name(el)
+        self.check_numbers(el, f"clipPath {where!r}")
         try:
             mat = compose(base, parse_transform(el.get("transform")))
             if tag == "use":
@@ -482,6 +487,7 @@ class Walker:
                     return None
                 if self.hidden_in_clip(el):
                     return None
+                self.check_numbers(target, f"clipPath {where!r}")
                 mat = compose(
                     compose(mat, translate(x, y)), parse_transform(target.get("transform"))
                 )
@@ -504,6 +510,23 @@ class Walker:
         subs = [sub for sub in subs if sub.segs or sub.closed]
         value = own.get("clip-rule", rule).strip().lower()
         return ClipShape(mat, subs, "evenodd" if value == "evenodd" else "nonzero")
+
+    def check_numbers(self, el: Element, name: str) -> None:
+        """Refuse, in linear time, a transform, path data or point list whose numbers do not
+        parse (see cam.svg.guard) before the detailed parsers see it."""
+        transform = el.get("transform")
+        if transform:
+            bad = bad_transform_args(transform)
+            if bad is not None:
+                raise DesignError(f"element {name!r}: malformed transform near {bad[:30]!r}")
+        tag = local_name(el)
+        if tag == "path":
+            bad = bad_path_run(el.get("d") or "")
+            if bad is not None:
+                raise DesignError(f"path {name!r}: malformed path data near {bad!r}")
+        elif tag in ("polyline", "polygon"):
+            if not number_run_ok(el.get("points") or ""):
+                raise DesignError(f"{tag} {name!r}: malformed points")
 
     def hidden_in_clip(self, el: Element) -> bool:
         own = self.declared(el)
