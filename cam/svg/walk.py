@@ -518,7 +518,8 @@ class Walker:
         if transform:
             bad = bad_transform_args(transform)
             if bad is not None:
-                raise DesignError(f"element {name!r}: malformed transform near {bad[:30]!r}")
+                where = name if name.startswith(("root ", "clipPath ")) else f"element {name!r}"
+                raise DesignError(f"{where}: malformed transform near {bad[:30]!r}")
         tag = local_name(el)
         if tag == "path":
             bad = bad_path_run(el.get("d") or "")
