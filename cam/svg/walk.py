@@ -13,11 +13,14 @@ import re
 from dataclasses import dataclass, replace
 from xml.etree.ElementTree import Element
 
+import numpy as np
+
 from cam.errors import DesignError, HostileInputError
 
 from . import shapes
 from .dashes import parse_pattern
 from .document import RootGeometry
+from .flatten import CoordinateOverflowError, SegmentLimitError, flatten
 from .guard import bad_path_run, bad_transform_args, number_run_ok
 from .limits import SvgLimits
 from .markers import vertices as marker_vertices
@@ -238,7 +241,7 @@ class Walker:
         clips = ctx.clips
         clip = own.get("clip-path", "none").strip()
         if clip.lower() != "none":
-            found = self.clip_index(clip, matrix, ctx.viewport, name)
+            found = self.clip_index(clip, matrix, ctx.viewport, name, el)
             if found is not None:
                 clips = (*clips, found)
         mask = own.get("mask", "none").strip()
@@ -331,7 +334,12 @@ class Walker:
         return about(m, *parse_origin(text, *viewport))
 
     def clip_index(
-        self, value: str, matrix: Affine, viewport: tuple[float, float], name: str
+        self,
+        value: str,
+        matrix: Affine,
+        viewport: tuple[float, float],
+        name: str,
+        el: Element | None = None,
     ) -> int | None:
         """The index in self.clips of the region `clip-path: value` clips to, for an element
         whose user space maps to document mm by `matrix`; None when nothing is clipped."""
@@ -344,18 +352,22 @@ class Walker:
             # CSS Masking: a reference to nothing, or not to a clipPath, clips nothing
             self.warn(f"clip-path {value!r} on {name!r} refers to no <clipPath>: not clipped")
             return None
+        where = target.get("id") or "clipPath"
+        units = (target.get("clipPathUnits") or "userSpaceOnUse").strip()
+        if units == "objectBoundingBox":
+            box = self.shape_bbox(el, viewport) if el is not None else None
+            if box is None:
+                self.warn(
+                    f"clipPath {where!r} in objectBoundingBox units is not applied on "
+                    f"{name!r} (its bounding box cannot be told): the whole shape is cut"
+                )
+                return None
+            x0, y0, x1, y1 = box
+            matrix = compose(matrix, (x1 - x0, 0.0, 0.0, y1 - y0, x0, y0))
         key = (id(target), matrix)
         found = self._clip_keys.get(key)
         if found is not None:
             return found
-        where = target.get("id") or "clipPath"
-        units = (target.get("clipPathUnits") or "userSpaceOnUse").strip()
-        if units == "objectBoundingBox":
-            self.warn(
-                f"clipPath {where!r} in objectBoundingBox units is not applied: "
-                "the whole shape is cut"
-            )
-            return None
         if (self.declared(target).get("clip-path") or "none").strip().lower() != "none":
             self.warn(f"the clip-path of clipPath {where!r} itself is not applied")
         self.check_numbers(target, f"clipPath {where!r}")
@@ -510,6 +522,66 @@ class Walker:
         subs = [sub for sub in subs if sub.segs or sub.closed]
         value = own.get("clip-rule", rule).strip().lower()
         return ClipShape(mat, subs, "evenodd" if value == "evenodd" else "nonzero")
+
+    def shape_bbox(
+        self, el: Element, viewport: tuple[float, float]
+    ) -> tuple[float, float, float, float] | None:
+        """The object bounding box of a shape, or of a group's shapes, in the element's own
+        user units (geometry, not stroke; children through their transforms; display:none
+        left out), or None when there is none or it has no width or no height."""
+        items: list[tuple[Affine, list[SubPath]]] = []
+        if not self._bbox_items(el, IDENTITY, viewport, items, 0):
+            return None
+        try:
+            polylines = flatten(items, 1e-4, self.limits.max_segments, 1e-12)
+        except (SegmentLimitError, CoordinateOverflowError):
+            return None
+        pts = [p for group in polylines for p in group if len(p)]
+        if not pts:
+            return None
+        allpts = np.concatenate(pts)
+        x0, y0 = allpts.min(axis=0)
+        x1, y1 = allpts.max(axis=0)
+        if x1 - x0 <= 0 or y1 - y0 <= 0:
+            return None
+        return float(x0), float(y0), float(x1), float(y1)
+
+    def _bbox_items(
+        self,
+        el: Element,
+        m: Affine,
+        viewport: tuple[float, float],
+        items: list[tuple[Affine, list[SubPath]]],
+        depth: int,
+    ) -> bool:
+        """Collect (map, subpaths) of the shapes under el; False when the box cannot be
+        told (text, images, <use>, nested viewports inside)."""
+        tag = local_name(el)
+        if tag in shapes.SHAPES:
+            try:
+                subs = shapes.SHAPES[tag](el, *viewport)
+            except (PathDataError, shapes.ShapeError):
+                return False
+            items.append((m, [sub for sub in subs if sub.segs or sub.closed]))
+            return True
+        if tag not in GROUPS or depth > self.limits.max_depth:
+            return False
+        for child in el:
+            if not (isinstance(child.tag, str) and self.doc.is_svg(child)):
+                continue
+            name = local_name(child)
+            if name in NEVER_DRAWN or name in ("title", "desc"):
+                continue
+            if self.declared(child).get("display", "").strip().lower() == "none":
+                continue
+            self.check_numbers(child, self.doc.locator.get(child, name))
+            try:
+                child_map = compose(m, parse_transform(child.get("transform")))
+            except TransformError:
+                return False
+            if not self._bbox_items(child, child_map, viewport, items, depth + 1):
+                return False
+        return True
 
     def check_numbers(self, el: Element, name: str) -> None:
         """Refuse, in linear time, a transform, path data or point list whose numbers do not

@@ -114,13 +114,38 @@ def test_a_clip_hiding_everything_leaves_nothing_to_carve():
         load_svg(HEAD + body + "</svg>")
 
 
-def test_bounding_box_units_and_text_clips():
+@pytest.mark.parametrize(
+    ("body", "chromium"),
+    [
+        # a circle in bounding-box units: the ellipse inscribed in each shape it clips
+        (
+            "<clipPath id='c' clipPathUnits='objectBoundingBox'><circle cx='.5' cy='.5' "
+            "r='.5'/></clipPath><rect x='10' y='20' width='60' height='40' "
+            "clip-path='url(#c)'/><rect x='75' y='75' width='20' height='10' "
+            "clip-path='url(#c)'/>",
+            (20, 40, 190, 170),
+        ),
+        # a group's box: its shapes through their transforms
+        (
+            "<clipPath id='c' clipPathUnits='objectBoundingBox'><rect width='.5' "
+            "height='.5'/></clipPath><g clip-path='url(#c)'><rect x='10' y='10' width='40' "
+            "height='40'/><circle cx='70' cy='70' r='10' transform='translate(5 5)'/></g>",
+            (20, 20, 95, 95),
+        ),
+    ],
+)
+def test_bounding_box_units_like_chromium(body, chromium):
+    assert px_bounds(body) == pytest.approx(chromium, abs=0.01)
+
+
+def test_bounding_box_units_without_a_box_and_text_clips():
     body = (
         '<clipPath id="c" clipPathUnits="objectBoundingBox"><rect width=".5" height=".5"/>'
-        '</clipPath><rect x="10" y="10" width="40" height="40" clip-path="url(#c)"/>'
+        '</clipPath><g clip-path="url(#c)"><image width="9" height="9"/>'
+        '<rect width="10" height="10"/></g>'
     )
     d = load_svg(HEAD + body + "</svg>")
-    assert any("objectBoundingBox units is not applied" in w for w in d.warnings)
+    assert any("bounding box cannot be told" in w for w in d.warnings)
     text_clip = (
         '<clipPath id="t"><text>A</text></clipPath><rect width="9" height="9" clip-path="url(#t)"/>'
     )
