@@ -73,12 +73,14 @@ def fit_arcs(
     min_points: int = 4,
     max_radius: float = 500.0,
     max_sweep_deg: float = 180.0,
+    arcs_only: bool = False,
 ) -> list[Line | Arc]:
     """Fit arcs to a polyline.
 
     points: (n, 2) float, machine mm. The output starts implicitly at points[0] and ends at
     points[-1], or back at points[0] when ``closed`` (the first point not repeated at the end).
-    Every element ends exactly on an input vertex. Zero-length steps are dropped.
+    Every element ends exactly on an input vertex. Zero-length steps are dropped. arcs_only:
+    [] when no arc is found (see `fit_arcs_many`).
     """
     return fit_arcs_many(
         [(points, closed)],
@@ -86,6 +88,7 @@ def fit_arcs(
         min_points=min_points,
         max_radius=max_radius,
         max_sweep_deg=max_sweep_deg,
+        arcs_only=arcs_only,
     )[0]
 
 
@@ -96,6 +99,7 @@ def fit_arcs_many(
     min_points: int = 4,
     max_radius: float = 500.0,
     max_sweep_deg: float = 180.0,
+    arcs_only: bool = False,
 ) -> list[list[Line | Arc]]:
     """`fit_arcs` of each (points, closed) path: the same elements, path by path.
 
@@ -103,6 +107,9 @@ def fit_arcs_many(
     check whatever its size; here the first calls of all the small paths (their whole-path
     try, their first pass) are made together, a few large calls instead of a thousand small
     ones. Each run is checked on its own row, so batching changes no result.
+
+    arcs_only: a path where no arc is found gives [] instead of its lines (a caller that cuts
+    such a path vertex by vertex need not have a `Line` made for every segment).
     """
     if tolerance <= 0 or not math.isfinite(tolerance):
         raise ValueError(f"tolerance must be a positive number of mm, got {tolerance!r}")
@@ -121,7 +128,7 @@ def fit_arcs_many(
         limits,
     )
     return [
-        _fit(pts, z, min_points, limits, wholes.get(k, _UNTRIED), firsts.get(k))
+        _fit(pts, z, min_points, limits, wholes.get(k, _UNTRIED), firsts.get(k), arcs_only)
         for k, (pts, z) in enumerate(zip(coerced, zs, strict=True))
     ]
 
@@ -137,11 +144,12 @@ def _fit(
     limits: _Limits,
     whole0: object,
     prepared: _FirstPass | None,
+    arcs_only: bool = False,
 ) -> list[Line | Arc]:
     """One path's elements. whole0: the whole-path try from vertex 0, if made in advance;
-    prepared: its first pass, if built in advance."""
+    prepared: its first pass, if built in advance; arcs_only: [] when no arc is found."""
     n = len(pts)
-    out: list[Line | Arc] = []
+    out: list = []  # arcs, and (s, stop) for the lines from vertex s to vertex stop
     if n < 2:
         return out
     # a small path is tried whole from each start while it keeps giving long arcs (a ring:
@@ -162,7 +170,9 @@ def _fit(
                 continue
             length, centre, ccw = found
         elif not first.opens[s]:
-            s = _emit_lines(pts, s, int(first.next_open[s]), out)
+            stop = int(first.next_open[s])
+            out.append((s, stop))
+            s = stop
             continue
         else:
             length, centre, ccw = first.arc(s)
@@ -179,7 +189,15 @@ def _fit(
             )
         )
         s = e
-    return out
+    if arcs_only and all(type(el) is tuple for el in out):
+        return []
+    elements: list[Line | Arc] = []
+    for el in out:
+        if type(el) is tuple:
+            _emit_lines(pts, el[0], el[1], elements)
+        else:
+            elements.append(el)
+    return elements
 
 
 def _whole_tries(zs: list[np.ndarray], m: int, limits: _Limits) -> dict[int, _Found]:

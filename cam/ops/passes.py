@@ -283,7 +283,8 @@ class _Cutter:
             fitted: list[tuple[Line | Arc, int]] = []
             if tol is not None and len(line.xs) >= 4:
                 pts = line.array()[:-1] if line.closed else line.array()
-                fitted = _on_vertices(fit_arcs(pts, line.closed, tol), line.xs, line.ys)
+                elements = fit_arcs(pts, line.closed, tol, arcs_only=True)
+                fitted = _on_vertices(elements, line.xs, line.ys)
             self._has_arcs = any(isinstance(el, Arc) for el, _ in fitted)
             self._fitted = fitted if self._has_arcs else []
             if self.cache is not None:
@@ -355,7 +356,7 @@ def prepare_contours(
         if key in cache or line.length < MIN_CONTOUR_LENGTH or len(line.xs) < 4:
             continue  # cached, a dot or too few vertices: cut_contour fits nothing new
         todo.append((key, line, line.array()[:-1] if closed else line.array(), closed))
-    fits = fit_arcs_many([(pts, closed) for _, _, pts, closed in todo], tol)
+    fits = fit_arcs_many([(pts, closed) for _, _, pts, closed in todo], tol, arcs_only=True)
     for (key, line, _, _), elements in zip(todo, fits, strict=True):
         fitted = _on_vertices(elements, line.xs, line.ys)
         cache[key] = fitted if any(isinstance(el, Arc) for el, _ in fitted) else []

@@ -59,3 +59,19 @@ def test_rings_of_one_size_are_each_fitted_as_arcs() -> None:
 def test_refuses_a_bad_tolerance() -> None:
     with pytest.raises(ValueError, match="tolerance"):
         fit_arcs_many([(np.zeros((3, 2)), False)], 0.0)
+
+
+def test_arcs_only_gives_nothing_for_a_path_without_arcs_and_the_same_elements_otherwise():
+    straight = np.array([[0.0, 0.0], [1.0, 0.0], [2.0, 0.5], [3.0, 0.0], [4.0, 0.0]])
+    t = np.linspace(0.0, np.pi, 40)
+    bend = np.column_stack([10.0 + 5.0 * np.cos(t), 5.0 * np.sin(t)])
+    both = np.vstack([straight, bend + [0.0, 1.0]])
+    paths = [(straight, False), (bend, False), (both, False), (straight[:4], True)]
+    plain = fit_arcs_many(paths, 0.01)
+    only = fit_arcs_many(paths, 0.01, arcs_only=True)
+    assert all(isinstance(el, Line) for el in plain[0]) and len(plain[0]) == 4
+    assert only[0] == [] and only[3] == []
+    assert any(isinstance(el, Arc) for el in plain[2]) and any(
+        isinstance(el, Line) for el in plain[2]
+    )
+    assert only[1] == plain[1] and only[2] == plain[2]
