@@ -128,7 +128,7 @@ class Walker:
         self._declared: dict[Element, dict[str, str]] = {}
         self.clips: list[list[ClipShape]] = []  # clipping regions, by Drawn.clips index
         self._clip_keys: dict[tuple[int, Affine], int] = {}
-        self._mask_keys: dict[tuple[int, Affine], tuple[int, ...]] = {}
+        self._mask_keys: dict[tuple[int, Affine, int], tuple[int, ...]] = {}
         self._box_keys: dict[tuple, int] = {}
         self._marker_styles: dict[Element, dict[str, str]] = {}
 
@@ -246,7 +246,7 @@ class Walker:
                 clips = (*clips, found)
         mask = own.get("mask", "none").strip()
         if mask.lower() != "none":
-            clips = (*clips, *self.mask_indexes(mask, matrix, ctx.viewport, name))
+            clips = (*clips, *self.mask_indexes(mask, matrix, ctx.viewport, name, el))
         inner = Ctx(
             matrix, style, opacity, ctx.viewport, ctx.prefix, ctx.depth + 1, ctx.uses, clips
         )
@@ -387,7 +387,12 @@ class Walker:
         return len(self.clips) - 1
 
     def mask_indexes(
-        self, value: str, matrix: Affine, viewport: tuple[float, float], name: str
+        self,
+        value: str,
+        matrix: Affine,
+        viewport: tuple[float, float],
+        name: str,
+        el: Element | None = None,
     ) -> tuple[int, ...]:
         """A mask made of opaque-enough filled shapes (Figma's icon masks: a shape with
         mask-type alpha, or light shapes in a luminance mask) shows its content where those
@@ -400,12 +405,12 @@ class Walker:
             self.warn(f"mask {value!r} on {name!r} refers to no <mask>: not applied")
             return ()
         where = target.get("id") or "mask"
-        key = (id(target), matrix)
+        key = (id(target), matrix, id(el))
         found = self._mask_keys.get(key)
         if found is not None:
             return found
         try:
-            found = self.mask_regions(target, matrix, viewport, where)
+            found = self.mask_regions(target, matrix, viewport, where, el)
         except _Unsupported as exc:
             self.warn(f"mask {where!r} on {name!r} is not applied ({exc}): the whole shape is cut")
             found = ()
@@ -413,14 +418,44 @@ class Walker:
         return found
 
     def mask_regions(
-        self, mask: Element, matrix: Affine, viewport: tuple[float, float], where: str
+        self,
+        mask: Element,
+        matrix: Affine,
+        viewport: tuple[float, float],
+        where: str,
+        el: Element | None = None,
     ) -> tuple[int, ...]:
         mown = self.declared(mask)
-        if (mask.get("maskContentUnits") or "userSpaceOnUse").strip() != "userSpaceOnUse":
-            raise _Unsupported("maskContentUnits objectBoundingBox")
+        content_units = (mask.get("maskContentUnits") or "userSpaceOnUse").strip()
+        units = (mask.get("maskUnits") or "objectBoundingBox").strip()
+        explicit = any(mask.get(a) is not None for a in ("x", "y", "width", "height"))
+        box_map = IDENTITY
+        if content_units == "objectBoundingBox" or (units == "objectBoundingBox" and explicit):
+            box = self.shape_bbox(el, viewport) if el is not None else None
+            if box is None:
+                raise _Unsupported("the element's bounding box cannot be told")
+            box_map = (box[2] - box[0], 0.0, 0.0, box[3] - box[1], box[0], box[1])
+        content = compose(matrix, box_map) if content_units == "objectBoundingBox" else matrix
         vw, vh = viewport
         regions: list[list[ClipShape]] = []
-        if (mask.get("maskUnits") or "objectBoundingBox").strip() == "userSpaceOnUse":
+        if units == "objectBoundingBox" and explicit:
+            try:
+                x, y, w, h = (
+                    _fraction(mask.get(a) or d)
+                    for a, d in (
+                        ("x", "-10%"),
+                        ("y", "-10%"),
+                        ("width", "120%"),
+                        ("height", "120%"),
+                    )
+                )
+            except ValueError as exc:
+                raise DesignError(f"mask {where!r}: {exc}") from None
+            box = SubPath((x, y), [(LINE, x + w, y), (LINE, x + w, y + h), (LINE, x, y + h)], True)
+            regions.append(
+                [ClipShape(compose(matrix, box_map), [box] if w > 0 and h > 0 else [], "nonzero")]
+            )
+        if units == "userSpaceOnUse":
             try:
                 x, w = (to_px(mask.get(a) or d, vw) for a, d in (("x", "-10%"), ("width", "120%")))
                 y, h = (to_px(mask.get(a) or d, vh) for a, d in (("y", "-10%"), ("height", "120%")))
@@ -428,8 +463,6 @@ class Walker:
                 raise DesignError(f"mask {where!r}: {exc}") from None
             box = SubPath((x, y), [(LINE, x + w, y), (LINE, x + w, y + h), (LINE, x, y + h)], True)
             regions.append([ClipShape(matrix, [box] if w > 0 and h > 0 else [], "nonzero")])
-        elif any(mask.get(a) is not None for a in ("x", "y", "width", "height")):
-            raise _Unsupported("a rectangle in objectBoundingBox units")
         alpha_mode = (
             mown.get("mask-type") or mask.get("mask-type") or "luminance"
         ).strip().lower() == "alpha"
@@ -468,7 +501,7 @@ class Walker:
             rule = prop("fill-rule", "nonzero").lower()
             shape = self.clip_shape(
                 child,
-                compose(matrix, IDENTITY),
+                content,
                 "evenodd" if rule == "evenodd" else "nonzero",
                 viewport,
                 where,
@@ -953,6 +986,15 @@ def _angle(text: str, where: str) -> float:
     if m is None:
         raise DesignError(f"marker {where!r}: orient {text!r} is not an angle")
     return float(m.group(1)) * _DEGREES_PER[m.group(2) or "deg"]
+
+
+def _fraction(text: str) -> float:
+    """A number or a percentage as a fraction (of a bounding box)."""
+    text = text.strip()
+    try:
+        return float(text[:-1]) / 100.0 if text.endswith("%") else float(text)
+    except ValueError:
+        raise ValueError(f"not a fraction: {text!r}") from None
 
 
 def _context_paint(paint: str, style: dict[str, str]) -> str:

@@ -59,6 +59,35 @@ def test_mask_like_chromium(body, chromium):
     assert px_bounds(body) == pytest.approx(chromium, abs=0.01)
 
 
+@pytest.mark.parametrize(
+    ("body", "chromium"),
+    [
+        # content in bounding-box units: a circle a quarter of the box across
+        (
+            "<mask id='m' maskContentUnits='objectBoundingBox'><circle cx='.5' cy='.5' r='.25' "
+            "fill='white'/></mask><rect x='20' y='20' width='60' height='40' mask='url(#m)'/>",
+            (70, 60, 130, 100),
+        ),
+        # the mask's rectangle as fractions of the box: its left half
+        (
+            "<mask id='m' x='0' y='0' width='.5' height='1'><rect width='100' height='100' "
+            "fill='white'/></mask><rect x='20' y='20' width='60' height='40' mask='url(#m)'/>",
+            (40, 40, 100, 120),
+        ),
+        # both, on a group
+        (
+            "<mask id='m' x='0' y='0' width='50%' height='100%' "
+            "maskContentUnits='objectBoundingBox'><rect x='.1' y='.1' width='.8' height='.8' "
+            "fill='white'/></mask><g mask='url(#m)'><rect x='20' y='20' width='60' "
+            "height='40'/></g>",
+            (52, 48, 100, 112),
+        ),
+    ],
+)
+def test_bounding_box_masks_like_chromium(body, chromium):
+    assert px_bounds(body) == pytest.approx(chromium, abs=0.01)
+
+
 def test_a_black_luminance_mask_hides_everything():
     body = (
         '<mask id="m"><rect width="100" height="100" fill="#000"/></mask>'
