@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from jobs.errors import GuardFailed, InvalidPayload, NotAllowed
 from jobs.types import ADMIN, CNC_OPERATOR, SUPERVISOR, SYSTEM, Actor, Context
 from machines.profiles import MachineStatus
-from workshop.models import Assignment, Machine, MachineEvent
+from workshop.models import Assignment, Machine, MachineEvent, Tool
 
 __all__ = [
     "CLEARING_ROLES", "JOB_EVENTS", "REASON_MAX", "SETTING_ROLES", "accepts_work",
@@ -168,3 +168,18 @@ def describe(session: Session, machine: Machine) -> str:
 def not_taking_work(session: Session, machine: Machine) -> str | None:
     """Why the machine may not be given a job now (None when it may)."""
     return None if accepts_work(machine) else describe(session, machine)
+
+
+def tools_loaded(session: Session, machine: Machine) -> list[str]:
+    """The tools on the machine's rows (what is in its spindle and changer), by slot."""
+    return list(session.scalars(select(Tool.name).where(Tool.machine_id == machine.id)
+                                .order_by(Tool.slot)))
+
+
+def tool_problem(session: Session, machine: Machine, tool: str | None) -> str | None:
+    """Why ``machine`` cannot cut with ``tool`` now (it is not loaded), or None. A machine with
+    no tool rows is not described, and takes any tool of its profile."""
+    loaded = tools_loaded(session, machine)
+    if not tool or not loaded or tool in loaded:
+        return None
+    return f"tool {tool} is not loaded on {machine.code} (loaded: {', '.join(loaded)})"

@@ -118,10 +118,12 @@ def check_assign(ctx: Context) -> None:
         if made_for and made_for != machine.profile:
             problems.append(f"the program was generated for {made_for}, this machine is "
                             f"{machine.profile}; re-route to generate it again")
-        from jobs.machines import not_taking_work  # in maintenance or at fault: since, why
+        from jobs.machines import not_taking_work, tool_problem
 
         if (out_of_work := not_taking_work(ctx.session, machine)) is not None:
-            problems.append(out_of_work)
+            problems.append(out_of_work)  # in maintenance or at fault: since when, why
+        if (no_tool := tool_problem(ctx.session, machine, program_tool(ctx))) is not None:
+            problems.append(no_tool)
         if problems:
             raise GuardFailed(f"{machine.code} cannot carve this piece: {'; '.join(problems)}",
                               problems=problems)
@@ -141,9 +143,18 @@ def check_assign(ctx: Context) -> None:
 
 def program_profile(ctx: Context) -> str | None:
     """The machine profile the job's latest program was generated for."""
+    return _program_ready(ctx).get("machine_profile")
+
+
+def program_tool(ctx: Context) -> str | None:
+    """The tool the job's latest program cuts with."""
+    return _program_ready(ctx).get("tool")
+
+
+def _program_ready(ctx: Context) -> dict[str, Any]:
     data = ctx.session.scalar(select(Event.data).where(
         Event.job_id == ctx.job.id, Event.event == "program_ready").order_by(Event.seq.desc()))
-    return (data or {}).get("machine_profile")
+    return dict(data or {})
 
 
 def machine_fit_problems(piece: Piece, machine: Machine) -> list[str]:

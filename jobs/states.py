@@ -57,7 +57,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         effects=("generate_program",), description="machine: program; hand: a work ticket"),
     Transition(
         "program_ready", frozenset({S.TOOLPATH_PENDING}), S.TOOLPATH_READY, _roles(SYSTEM),
-        action=rules.clear_review, payload=(Field("machine_profile"),),
+        action=rules.clear_review, payload=(Field("machine_profile"), Field("tool")),
         effects=("simulate_program",), description="G-code, DXF, preview and report stored"),
     Transition(
         "program_failed", frozenset({S.TOOLPATH_PENDING}), S.NEEDS_REVIEW, _roles(SYSTEM),

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from jobs import outbox as box
 from jobs.engine import fire
-from jobs.errors import StaleVersion, WorkflowError
+from jobs.errors import IllegalTransition, JobNotFound, StaleVersion
 from jobs.rules import machine_fit_problems
 from jobs.types import Actor, State
 from workshop.config import Settings
@@ -159,7 +159,9 @@ def _fire_system(settings: Settings, factory: sessionmaker[Session], job_id: int
                 return
             except StaleVersion:
                 continue
-            except WorkflowError as exc:  # re-routed or cancelled meanwhile: the result is moot
+            except (IllegalTransition, JobNotFound) as exc:
+                # re-routed or cancelled meanwhile: the result is moot. Anything else (a payload
+                # the table refuses) is a fault of ours and fails the task, never silently
                 log.info("job %s: %s not fired: %s", job_id, event, exc)
                 return
     raise RuntimeError(f"job {job_id}: {event} kept meeting concurrent changes")
@@ -196,7 +198,8 @@ def generate_program(job_id: int, *, settings: Settings | None = None,
     _progress("storing")
     shas = _store_program(settings, factory, job_id, result)
     _fire_system(settings, factory, job_id, "program_ready",
-                 {"note": inputs[2], "machine_profile": inputs[1]["machine"]}, shas)
+                 {"note": inputs[2], "machine_profile": inputs[1]["machine"],
+                  "tool": result.report.get("tool", {}).get("name")}, shas)
     return "ready"
 
 
@@ -217,7 +220,8 @@ def _carve_inputs(session: Session, job: Job) -> tuple[str, dict[str, Any], str]
 def _machine_for(session: Session, piece: Piece) -> Machine:
     """The machine the program is made for: the first that can hold the piece, those taking
     work (idle or running) before those in maintenance or at fault, which may be back by the
-    time the job is assigned. Every machine's reasons when none can hold it."""
+    time the job is assigned, and those with the burr loaded before the others. Every
+    machine's reasons when none can hold it."""
     from machines.profiles import MachineStatus
 
     def taking_work(machine: Machine) -> bool:
@@ -226,9 +230,15 @@ def _machine_for(session: Session, piece: Piece) -> Machine:
         except ValueError:
             return False
 
+    from jobs.machines import tool_problem
+    from machines.carve import CarveOptions
+
+    tool = CarveOptions().tool  # the jobs' programs cut with the library's default burr
     machines = session.scalars(select(Machine).order_by(Machine.id)).all()
     reasons = []
-    for machine in sorted(machines, key=lambda m: not taking_work(m)):  # stable: by id
+    # stable, so by id within: taking work first, then those with the tool loaded
+    for machine in sorted(machines, key=lambda m: (not taking_work(m),
+                                                   tool_problem(session, m, tool) is not None)):
         problems = machine_fit_problems(piece, machine)
         if not problems:
             return machine

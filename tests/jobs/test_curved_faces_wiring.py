@@ -213,3 +213,32 @@ def test_a_round_bangles_program_cut_at_constant_depth_fails_for_cutting_air(wor
     with world.session() as s:
         report = latest_report(s, world.settings, job_id)
     assert report is not None and any("air" in r for r in report["reasons"]), report["reasons"]
+
+
+def test_a_machine_without_the_programs_tool_loaded_is_not_assigned(world) -> None:
+    """The program cuts with ball-1.0 (recorded with program_ready); a machine whose changer
+    holds other burrs is refused with what it holds, and nothing changes."""
+    from jobs.errors import GuardFailed
+    from workshop.models import Tool
+
+    with world.session() as s:
+        s.add_all([Tool(machine_id=world.machines["ENG-1"], name="ball-0.5", slot=1),
+                   Tool(machine_id=world.machines["ENG-1"], name="cone-60", slot=2)])
+        s.commit()
+    job_id = _job(world, "NGTC-T1", "bi_disc", {"outer_diameter_mm": "50.0",
+                                                "inner_diameter_mm": "12.0",
+                                                "thickness_mm": "5.0"}, mass="28.150")
+    assert generate_program(job_id, settings=world.settings, factory=world.factory) == "ready"
+    with world.session() as s:
+        data = s.scalars(select(Event.data).where(Event.job_id == job_id,
+                                                  Event.event == "program_ready")).one()
+    assert data["tool"] == "ball-1.0"
+    from jobs.simulation import simulate_program
+
+    assert simulate_program(job_id, settings=world.settings, factory=world.factory) == "ok"
+    world.fire(job_id, "approve_program", "supervisor")
+    version = world.job(job_id).version
+    with pytest.raises(GuardFailed, match=r"tool ball-1.0 is not loaded on ENG-1 "
+                                          r"\(loaded: ball-0.5, cone-60\)"):
+        world.fire(job_id, "assign", "supervisor", {"machine_id": world.machines["ENG-1"]})
+    assert world.job(job_id).version == version
