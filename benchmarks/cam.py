@@ -461,7 +461,18 @@ def markdown(rows: list[Row], runs: int, machine: str) -> str:
         "",
         "For reference, before the work on speed (commit dda363d, same machine, 2026-11-25 "
         "14:06 UTC) the full one-pass carve took 0.020 / 0.177 / 0.953 s CPU on seal / "
-        "ornament / scatter-20k (the G-code only figures were not measured then).",
+        "ornament / scatter-20k (the G-code only figures were not measured then). At commit "
+        "32a562a (2026-11-25 15:06 UTC), before toolpaths held their moves as columns, G-code "
+        "only took 0.006 / 0.046 / 0.230 s CPU with lines (1.68x / 1.66x / 0.94x vpype's), "
+        "0.011 / 0.138 / 0.512 s with arcs, and the full carve 0.018 / 0.170 / 0.658 s. That "
+        "speed work (moves as columns, the post in one pass, the planner's rings and the "
+        "ordering's inner loops) changed no output: the G-code, DXF and preview of every test "
+        "and benchmark design, in every operation and option tried, are the same bytes as "
+        "before it. Since commit e650c05 the SVG import checks every number run character by "
+        "character in Python before parsing it (cam/svg/guard.py, against the parsers' "
+        "backtracking): on scatter-20k about 0.14 s of its import, about as long as vpype's "
+        "whole pipeline; with the import as it was before (16:07 UTC), G-code only with lines "
+        "took 0.114 s CPU on scatter-20k against vpype's 0.200 s (1.75x).",
     ]
     out += ["", "Targets:", ""]
     for r in rows:
