@@ -903,6 +903,8 @@ class Walker:
             angle = _angle(orient, where)
         units = (target.get("markerUnits") or "strokeWidth").strip()
         size = stroke_width if units == "strokeWidth" else 1.0
+        if size <= 0:
+            return  # scaled to nothing, as by a zero stroke width
         content = view_box_map(vb, aspect, mw, mh) if vb else IDENTITY
         rx = content[0] * ref_x + content[2] * ref_y + content[4]
         ry = content[1] * ref_x + content[3] * ref_y + content[5]

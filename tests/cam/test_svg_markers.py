@@ -144,3 +144,14 @@ def test_context_fill_through_use():
         "<use id='u2' href='#c' fill='none' x='60' y='60'/>"
     )
     assert [p.element_id for p in d.paths] == ["u1>c"]
+
+
+def test_markers_scaled_by_a_zero_stroke_width_show_nothing():
+    # a stroked marker with round caps, scaled to a point, would otherwise leave dots
+    d = load(
+        "<defs><marker id='z' markerWidth='4' markerHeight='4' overflow='visible'><path d='M0 0 L3 3' "
+        "stroke='black' stroke-linecap='round' fill='none'/></marker></defs>"
+        "<path d='M10 50 L60 50' fill='none' stroke='none' stroke-width='0' "
+        "marker-end='url(#z)'/><rect id='r' width='2' height='2'/>"
+    )
+    assert [p.element_id for p in d.paths] == ["r"]
