@@ -44,6 +44,9 @@ _FIRST_BLOCK = 128  # starts tried per call of the first pass
 _WHOLE = 48  # vertices: a path this small is first tried with every run length at once
 _BATCH_CELLS = 2048  # vertices x lengths per call beyond which the bisection narrows
 _MIN_SAGITTA = 1e-6  # mm: an arc bulging less than this off its chord is a line
+# runs checked per call of `_check_rows`: a batch of all a design's first passes is checked in
+# slices this tall, whose temporaries stay in the processor's cache (each row is on its own)
+_CHECK_ROWS = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +461,20 @@ def _best_of(
 
 
 def _check(
+    q: np.ndarray, ends: np.ndarray, limits: _Limits
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`_check_rows`, a slice of at most _CHECK_ROWS runs at a time."""
+    if len(q) == 1 or len(ends) <= _CHECK_ROWS:
+        return _check_rows(q, ends, limits)
+    parts = [
+        _check_rows(q[k : k + _CHECK_ROWS], ends[k : k + _CHECK_ROWS], limits)
+        for k in range(0, len(ends), _CHECK_ROWS)
+    ]
+    ok, centre, ccw = (np.concatenate(cols) for cols in zip(*parts, strict=True))
+    return ok, centre, ccw
+
+
+def _check_rows(
     q: np.ndarray, ends: np.ndarray, limits: _Limits
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Fit and validate K runs at once, points as complex numbers x + iy.

@@ -75,3 +75,21 @@ def test_arcs_only_gives_nothing_for_a_path_without_arcs_and_the_same_elements_o
         isinstance(el, Line) for el in plain[2]
     )
     assert only[1] == plain[1] and only[2] == plain[2]
+
+
+def test_runs_checked_in_slices_give_the_same_elements(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cam.arcs as arcs
+
+    rng = np.random.default_rng(5)
+    paths = []
+    for k in range(30):
+        t = np.linspace(0.0, rng.uniform(1.0, 6.0), int(rng.integers(5, 90)))
+        r = rng.uniform(0.5, 20.0)
+        pts = np.column_stack([r * np.cos(t), r * np.sin(t)]) + rng.normal(0, 1e-3, (len(t), 2))
+        pts[: len(pts) // 3, 1] = np.linspace(pts[0, 1] - 5.0, pts[0, 1], len(pts) // 3)
+        paths.append((pts + 10.0 * k, bool(k % 2)))
+    whole = fit_arcs_many(paths, 0.01)
+    monkeypatch.setattr(arcs, "_CHECK_ROWS", 7)
+    sliced = fit_arcs_many(paths, 0.01)
+    assert [_key(e) for e in sliced] == [_key(e) for e in whole]
+    assert any(isinstance(el, Arc) for elements in whole for el in elements)
