@@ -27,7 +27,7 @@ from .limits import DEFAULT_LIMITS, SvgLimits
 from .parse import check_expansion, check_tree, index, parse_xml, read_source
 from .style import local_name
 from .units import MM_PER_PX
-from .walk import Drawn, Walker
+from .walk import MAX_LENGTH_CHARS, Drawn, Walker
 
 # Beyond a kilometre a coordinate is an export error, not a design; far smaller numbers
 # already fall outside any stone, and far larger ones break the geometry that follows.
@@ -84,6 +84,12 @@ def _load(
     check_tree(root, limits)
     doc = index(root)
     check_expansion(doc, limits)
+    for attr in ("width", "height", "viewBox"):
+        value = root.get(attr)
+        if value is not None and len(value) > MAX_LENGTH_CHARS:
+            raise DesignError(
+                f"root <svg>: attribute {attr} is {len(value)} characters long: not a size"
+            )
     geo = root_geometry(root)
     walker = Walker(doc, limits)
     walker.walk_root(geo)

@@ -18,6 +18,8 @@ def parse_origin(text: str, box_w: float, box_h: float) -> tuple[float, float]:
     """A transform-origin value -> (x, y) in the box's units; percentages and keywords are
     of the box (box_w x box_h, its top-left corner at 0 0). A third (z) value is read and
     ignored: it does not change a two-dimensional transform."""
+    if len(text) > 512:  # no origin is this long; the length parser would take long to say so
+        raise TransformError(f"malformed transform-origin {text[:30]!r}...")
     words = text.replace(",", " ").split()
     if not 1 <= len(words) <= 3:
         raise TransformError(f"malformed transform-origin {text!r}")

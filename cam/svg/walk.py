@@ -50,6 +50,14 @@ TEXT = frozenset(["text", "tspan", "textPath", "tref", "altGlyph", "flowRoot", "
 NOT_CARVED = frozenset(["image", "foreignObject", "video", "audio", "iframe", "canvas"])
 GROUPS = frozenset(["g", "a"])
 
+# Attributes read as lengths. A length is a few dozen characters at most; a longer one is no
+# length, and the length parser's expression would take quadratic time to say so.
+LENGTH_ATTRIBUTES = (
+    "x y width height rx ry r cx cy x1 y1 x2 y2 stroke-width refX refY markerWidth "
+    "markerHeight stroke-dashoffset"
+).split()
+MAX_LENGTH_CHARS = 256
+
 # CSS-wide keywords that give an inherited property its parent's value
 _FROM_PARENT = frozenset(("inherit", "unset", "revert", "revert-layer"))
 
@@ -426,6 +434,7 @@ class Walker:
         el: Element | None = None,
     ) -> tuple[int, ...]:
         mown = self.declared(mask)
+        self.check_numbers(mask, f"mask {where!r}")
         content_units = (mask.get("maskContentUnits") or "userSpaceOnUse").strip()
         units = (mask.get("maskUnits") or "objectBoundingBox").strip()
         explicit = any(mask.get(a) is not None for a in ("x", "y", "width", "height"))
@@ -625,6 +634,13 @@ class Walker:
             if bad is not None:
                 where = name if name.startswith(("root ", "clipPath ")) else f"element {name!r}"
                 raise DesignError(f"{where}: malformed transform near {bad[:30]!r}")
+        for attr in LENGTH_ATTRIBUTES:
+            value = el.get(attr)
+            if value is not None and len(value) > MAX_LENGTH_CHARS:
+                raise DesignError(
+                    f"element {name!r}: attribute {attr} is {len(value)} characters long: "
+                    "not a length"
+                )
         tag = local_name(el)
         if tag == "path":
             bad = bad_path_run(el.get("d") or "")
@@ -846,7 +862,12 @@ class Walker:
             return None, 0.0
         ref = math.hypot(vw, vh) / math.sqrt(2.0)
         try:
-            values = [to_px(v, ref) for v in re.split(r"[\s,]+", text) if v]
+            tokens = [v for v in re.split(r"[\s,]+", text) if v]
+            if any(len(v) > MAX_LENGTH_CHARS for v in tokens):
+                raise LengthError("a dash length too long to be one")
+            if len(style["stroke-dashoffset"]) > MAX_LENGTH_CHARS:
+                raise LengthError("a dash offset too long to be one")
+            values = [to_px(v, ref) for v in tokens]
             offset = to_px(style["stroke-dashoffset"].strip() or "0", ref)
         except LengthError:
             self.warn(f"stroke-dasharray {text!r} on {name!r} is not valid: a solid line is cut")
@@ -880,6 +901,7 @@ class Walker:
         if id(target) in ctx.uses:
             return  # a marker drawn inside its own content: once is enough
         where = target.get("id") or "marker"
+        self.check_numbers(target, f"marker {where!r}")
         vw, vh = ctx.viewport
         try:
             mw = to_px(target.get("markerWidth") or "3", vw)
@@ -968,6 +990,8 @@ class Walker:
         return alpha * (1.0 if own is None else own) * ctx.opacity
 
     def stroke_width(self, style: dict[str, str], vw: float, vh: float) -> float:
+        if len(style["stroke-width"]) > MAX_LENGTH_CHARS:
+            return 1.0  # not a length: the initial value
         try:
             return to_px(style["stroke-width"], math.hypot(vw, vh) / math.sqrt(2.0))
         except LengthError:

@@ -79,3 +79,36 @@ def test_unterminated_sections_in_an_entity_document():
 def test_an_unclosed_transform_list_refused_at_once():
     with pytest.raises(DesignError, match="malformed transform"):
         load(f'<rect width="5" height="5" transform="matrix(-0.7603,-0.6495,0.7286,{DIGITS}"/>')
+
+
+LONG = "1" * 100_000 + "-"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (f'<rect width="{LONG}" height="5"/>', r"attribute width is 100001 characters long"),
+        (f'<circle r="5" cx="{LONG}"/>', r"attribute cx is .* not a length"),
+        (
+            f'<g transform="rotate(9)" transform-origin="{LONG}"><rect width="5" height="5"/></g>',
+            r"malformed transform-origin",
+        ),
+    ],
+)
+def test_absurdly_long_lengths_refused_at_once(body, message):
+    with pytest.raises(DesignError, match=message):
+        load(body)
+
+
+def test_absurdly_long_stroke_width_and_dashes_are_not_lengths():
+    d = load(
+        f'<line id="l" x1="0" y1="1" x2="9" y2="1" stroke="black" style="stroke-width:{LONG}" '
+        f'stroke-dasharray="{LONG}"/>'
+    )
+    assert list(by_id(d)) == ["l"]
+    assert any("stroke-dasharray" in w for w in d.warnings)
+
+
+def test_absurdly_long_document_size_refused():
+    with pytest.raises(DesignError, match=r"root <svg>: attribute width is .* not a size"):
+        load_svg(f'<svg xmlns="http://www.w3.org/2000/svg" width="{LONG}" height="9"/>')
