@@ -23,11 +23,15 @@ REFERENCE = re.compile(rf"\s*(?:{NUMBER}(?:\s*,?\s*{NUMBER})*)?\s*")
 
 
 def test_the_automaton_reads_exactly_the_grammar():
+    from cam.svg.guard import _automaton_error
+
     alphabet = "01.e-+, E\t"
     for n in range(7):
         for chars in itertools.product(alphabet, repeat=n):
             text = "".join(chars)
-            assert number_run_ok(text) is (REFERENCE.fullmatch(text) is not None), text
+            valid = REFERENCE.fullmatch(text) is not None
+            assert number_run_ok(text) is valid, text  # the possessive expression
+            assert (_automaton_error(text) is None) is valid, text
 
 
 DIGITS = "1" * 60
