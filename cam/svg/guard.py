@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from .units import NUMBER_RUN
+
 _PATH_COMMAND_SPLIT = re.compile(r"([MmZzLlHhVvCcSsQqTtAa])")
 
 # States of the number-run automaton (the language of
@@ -77,19 +79,11 @@ def _step(state: int, ch: str, out: set[int]) -> None:
             out.add(_EXPD)
 
 
-# The same language as one regular expression that cannot backtrack: each number is atomic
-# and every repetition possessive, so a run is matched left to right in one pass at C speed.
-# Greedy numbers lose nothing here: a longer number never stops the rest from parsing, which
-# the exhaustive test against the parsers' own expression checks.
-_NUM_ATOM = r"(?>[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
-_RUN = re.compile(rf"\s*+(?:{_NUM_ATOM}(?:\s*+,?+\s*+{_NUM_ATOM})*+)?+\s*+")
-
-
 def number_run_error(text: str) -> int | None:
     """None when text is numbers separated by optional whitespace and single commas;
     otherwise the index just past the character where it stops being one (its length when
     it ends too early)."""
-    if _RUN.fullmatch(text) is not None:
+    if NUMBER_RUN.fullmatch(text) is not None:  # one pass that cannot backtrack
         return None
     return _automaton_error(text)
 

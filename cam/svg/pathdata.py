@@ -11,14 +11,14 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .units import NUMBER
+from .units import NUMBER, NUMBER_RUN
 
 LINE, CUBIC, ARC = 0, 1, 2
 # (LINE, x, y) | (CUBIC, x1, y1, x2, y2, x, y) | (ARC, rx, ry, phi_deg, large, sweep, x, y)
 Segment = tuple
 
 _SPLIT = re.compile(r"([MmZzLlHhVvCcSsQqTtAa])")
-_ARGS = re.compile(rf"\s*(?:{NUMBER}(?:\s*,?\s*{NUMBER})*)?\s*")
+_ARGS = NUMBER_RUN  # cannot backtrack (cam.svg.units)
 _NUM = re.compile(NUMBER)
 _NUM_AT = re.compile(rf"\s*,?\s*({NUMBER})")
 _FLAG_AT = re.compile(r"\s*,?\s*([01])")
