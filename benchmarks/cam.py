@@ -468,11 +468,11 @@ def markdown(rows: list[Row], runs: int, machine: str) -> str:
         "speed work (moves as columns, the post in one pass, the planner's rings and the "
         "ordering's inner loops) changed no output: the G-code, DXF and preview of every test "
         "and benchmark design, in every operation and option tried, are the same bytes as "
-        "before it. Since commit e650c05 the SVG import checks every number run character by "
-        "character in Python before parsing it (cam/svg/guard.py, against the parsers' "
-        "backtracking): on scatter-20k about 0.14 s of its import, about as long as vpype's "
-        "whole pipeline; with the import as it was before (16:07 UTC), G-code only with lines "
-        "took 0.114 s CPU on scatter-20k against vpype's 0.200 s (1.75x).",
+        "before it. The SVG import's guard against backtracking number parsers "
+        "(cam/svg/guard.py) first walked every number run character by character in Python, "
+        "about 0.14 s of scatter-20k's import; the parsers now match number runs with one "
+        "expression that cannot backtrack (atomic numbers, possessive repeats), and the guard "
+        "uses the same one.",
     ]
     out += ["", "Targets:", ""]
     for r in rows:
