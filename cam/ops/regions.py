@@ -13,13 +13,13 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import shapely
-from shapely.geometry import LineString, MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import polygonize, unary_union
 
 from cam.design import FillRegion
 from cam.errors import ToolError
 from cam.ops.emit import Contour
+from cam.svg.clip import area
 
 __all__ = [
     "check_holes",
@@ -34,33 +34,10 @@ __all__ = [
 
 
 def fill_geometry(fill: FillRegion) -> BaseGeometry:
-    """The area a FillRegion paints, honouring its fill rule."""
+    """The area a FillRegion paints, honouring its fill rule (the same reading as the SVG
+    import gives clip paths: `cam.svg.clip.area`)."""
     rings = [np.asarray(r, dtype=np.float64).reshape(-1, 2) for r in fill.rings]
-    rings = [r for r in rings if len(r) >= 3]
-    if not rings:
-        return Polygon()
-    if len(rings) == 1:
-        poly = Polygon(rings[0])
-        if poly.is_valid:
-            return poly  # a simple ring paints its inside under either rule
-    lines = [LineString(np.vstack([r, r[:1]])) for r in rings]
-    faces = list(polygonize(unary_union(lines)))
-    evenodd = fill.fill_rule == "evenodd"
-    keep = []
-    for face in faces:
-        p = face.representative_point()
-        w = sum(_winding(p.x, p.y, r) for r in rings)
-        if (w % 2 == 1) if evenodd else (w != 0):
-            keep.append(face)
-    return unary_union(keep) if keep else Polygon()
-
-
-def _winding(px: float, py: float, ring: np.ndarray) -> int:
-    a, b = ring, np.roll(ring, -1, axis=0)
-    cross = (b[:, 0] - a[:, 0]) * (py - a[:, 1]) - (px - a[:, 0]) * (b[:, 1] - a[:, 1])
-    up = (a[:, 1] <= py) & (b[:, 1] > py) & (cross > 0)
-    down = (a[:, 1] > py) & (b[:, 1] <= py) & (cross < 0)
-    return int(up.sum()) - int(down.sum())
+    return area(rings, "evenodd" if fill.fill_rule == "evenodd" else "nonzero")
 
 
 def quad_segs(radius: float, tolerance: float) -> int:
