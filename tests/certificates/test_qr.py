@@ -7,7 +7,7 @@ import io
 import pytest
 import zxingcpp
 from defusedxml import ElementTree
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -17,7 +17,10 @@ from certificates.qr import qr_png, qr_svg, url_host, verification_url
 
 
 def _decode(png: bytes) -> list[str]:
-    return [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+    # QR codes only, as a phone's scanner reads them: a 1D reader may see a short linear
+    # code in the modules' pattern
+    image = Image.open(io.BytesIO(png))
+    return [r.text for r in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
 
 
 def _number(body: str) -> str:
@@ -67,6 +70,7 @@ _hosts = st.sampled_from(
 
 @settings(max_examples=15, deadline=None)
 @given(_hosts, _bodies, _codes)
+@example("https://verify.jade.example", "K9ETXPYR", "JQN5F8B210DNHSPXY042")  # a 1D reader saw "3256"
 def test_png_qr_decodes_to_the_exact_url(base: str, body: str, code: str) -> None:
     url = verification_url(base, _number(body), code)
     assert _decode(qr_png(url)) == [url]
