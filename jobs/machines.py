@@ -170,16 +170,16 @@ def not_taking_work(session: Session, machine: Machine) -> str | None:
     return None if accepts_work(machine) else describe(session, machine)
 
 
-def tools_loaded(session: Session, machine: Machine) -> list[str]:
-    """The tools on the machine's rows (what is in its spindle and changer), by slot."""
-    return list(session.scalars(select(Tool.name).where(Tool.machine_id == machine.id)
+def loaded_tools(session: Session, machine: Machine) -> list[Tool]:
+    """The machine's tool rows (what is in its spindle and changer), by slot."""
+    return list(session.scalars(select(Tool).where(Tool.machine_id == machine.id)
                                 .order_by(Tool.slot)))
 
 
 def tool_problem(session: Session, machine: Machine, tool: str | None) -> str | None:
     """Why ``machine`` cannot cut with ``tool`` now (it is not loaded), or None. A machine with
     no tool rows is not described, and takes any tool of its profile."""
-    loaded = tools_loaded(session, machine)
+    loaded = [t.name for t in loaded_tools(session, machine)]
     if not tool or not loaded or tool in loaded:
         return None
     return f"tool {tool} is not loaded on {machine.code} (loaded: {', '.join(loaded)})"

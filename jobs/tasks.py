@@ -222,22 +222,14 @@ def _machine_for(session: Session, piece: Piece) -> Machine:
     work (idle or running) before those in maintenance or at fault, which may be back by the
     time the job is assigned, and those with the burr loaded before the others. Every
     machine's reasons when none can hold it."""
-    from machines.profiles import MachineStatus
-
-    def taking_work(machine: Machine) -> bool:
-        try:
-            return MachineStatus(machine.status).accepts_work
-        except ValueError:
-            return False
-
-    from jobs.machines import tool_problem
+    from jobs.machines import accepts_work, tool_problem
     from machines.carve import CarveOptions
 
     tool = CarveOptions().tool  # the jobs' programs cut with the library's default burr
     machines = session.scalars(select(Machine).order_by(Machine.id)).all()
     reasons = []
     # stable, so by id within: taking work first, then those with the tool loaded
-    for machine in sorted(machines, key=lambda m: (not taking_work(m),
+    for machine in sorted(machines, key=lambda m: (not accepts_work(m),
                                                    tool_problem(session, m, tool) is not None)):
         problems = machine_fit_problems(piece, machine)
         if not problems:

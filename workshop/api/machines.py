@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from jobs import machines
 from workshop.api.base import actor_for, body, bp, caller, db
 from workshop.errors import Invalid, NotFound
-from workshop.models import Machine, MachineEvent, Tool
+from workshop.models import Machine, MachineEvent
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
 
@@ -29,8 +29,7 @@ def _axes(profile: str) -> str | None:
 
 
 def machine_view(session: Session, machine: Machine, last: MachineEvent | None) -> dict[str, Any]:
-    tools = session.scalars(select(Tool).where(Tool.machine_id == machine.id)
-                            .order_by(Tool.slot)).all()
+    tools = machines.loaded_tools(session, machine)
     current = last if last is not None and last.to_status == machine.status else None
     return {
         "id": machine.id, "code": machine.code, "name": machine.name,

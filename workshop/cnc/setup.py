@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobs.machines import loaded_tools
 from jobs.simulation import approval_problem, latest_report
 from workshop.config import Settings
 from workshop.models import Artifact, Assignment, Design, Job, Machine, Piece, Tool
@@ -61,8 +61,7 @@ def setup_sheet(session: Session, settings: Settings, job: Job) -> SetupSheet:
     assignment = queries.active_assignment(session, job.id)
     machine = session.get(Machine, assignment.machine_id) \
         if assignment is not None and assignment.machine_id else None
-    loaded = list(session.scalars(select(Tool).where(Tool.machine_id == machine.id)
-                                  .order_by(Tool.slot))) if machine else []
+    loaded = loaded_tools(session, machine) if machine else []
     report = queries.program_report(session, settings, job.id)
     seconds = report.get("estimated_seconds") if report else None
     return SetupSheet(
