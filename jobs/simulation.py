@@ -75,8 +75,8 @@ def simulate_program(job_id: int, *, settings: Settings,
         png = b""
         sha = None
     else:
-        gcode, sha, svg, program = inputs
-        report, png = _check(gcode, svg, program)
+        gcode, sha, svg, program, stone = inputs
+        report, png = _check(gcode, svg, program, stone)
     report["gcode_sha256"] = sha
     _store(settings, factory, job_id, report, png)
     return "ok" if report["ok"] else "failed: " + "; ".join(report["reasons"])
@@ -94,8 +94,9 @@ def record_failure(settings: Settings, factory: sessionmaker[Session], job_id: i
 
 
 def _inputs(session: Session, settings: Settings, job: Job
-            ) -> tuple[str, str, str, dict[str, Any]] | str:
-    """G-code text, its sha256, the design SVG and the program's report; or why not."""
+            ) -> tuple[str, str, str, dict[str, Any], dict[str, Any]] | str:
+    """G-code text, its sha256, the design SVG, the program's report and the stone it was
+    planned on (check_program's keywords, see _stone); or why not."""
     gcode = _latest(session, job.id, GCODE_KIND)
     program = _latest(session, job.id, PROGRAM_REPORT_KIND)
     design = session.get(Design, job.design_id) if job.design_id else None
@@ -108,8 +109,8 @@ def _inputs(session: Session, settings: Settings, job: Job
         planned = json.loads(artifacts.read(settings, program.sha256))
     except (artifacts.ArtifactMissing, ValueError) as exc:
         return f"the stored program cannot be read: {exc}"
-    planned["_stone"] = _stone(session.get(Piece, job.piece_id), planned.get("face"))
-    return text, gcode.sha256, design.svg, planned
+    stone = _stone(session.get(Piece, job.piece_id), planned.get("face"))
+    return text, gcode.sha256, design.svg, planned, stone
 
 
 def _stone(piece: Piece | None, face: dict[str, Any] | None) -> dict[str, Any]:
@@ -134,7 +135,8 @@ def _stone(piece: Piece | None, face: dict[str, Any] | None) -> dict[str, Any]:
     return stone
 
 
-def _check(gcode: str, svg: str, program: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+def _check(gcode: str, svg: str, program: dict[str, Any],
+           stone: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
     """Run the simulator as the program was planned: its tool, depth, placement, operation."""
     from cam.errors import CamError
     from cam.toolpath import Placement
@@ -152,7 +154,7 @@ def _check(gcode: str, svg: str, program: dict[str, Any]) -> tuple[dict[str, Any
         result = check_program(gcode, svg, str(program["tool"]["name"]),
                                float(program["depth"]), placement=placement,
                                operation=str(program.get("operation") or "engrave"),
-                               **rotary, **program.get("_stone", {}))
+                               **rotary, **stone)
     except (CamError, MachineError, KeyError, TypeError, ValueError) as exc:
         return {"ok": False, "reasons": [f"the program could not be simulated: {exc}"]}, b""
     report = result.report.to_dict()
